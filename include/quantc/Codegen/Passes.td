@@ -1,0 +1,99 @@
+//===- Passes.td - code generation passes -------------------*- tablegen -*-===//
+
+#ifndef QUANTC_CODEGEN_PASSES_TD
+#define QUANTC_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QCVectorizeInt8Matmul : Pass<"qc-vectorize-int8-matmul", "mlir::func::FuncOp"> {
+  let summary = "Turns bufferized i8 x i8 -> i32 contractions into vector kernels";
+  let description = [{
+    Matches a bufferized `linalg.generic` computing
+    `C[m, n] += sext(A[m, k]) * sext(B[n, k])` (both operands contiguous
+    along `k`) and replaces it with a register-tiled loop nest: for each row
+    and block of `n-tile` output channels, `vector-width` bytes of the row
+    are loaded and sign-extended once and multiplied with each channel's
+    weights into a vector accumulator, which is reduced after the `k` loop;
+    a scalar loop finishes the `k` remainder. The shape (a reduction of
+    `mul(sext, sext)` along a contiguous dimension) is what LLVM's x86
+    backend turns into `vpmaddwd` and its AArch64 backend into
+    `smull`/`saddw` (or `sdot` with `+dotprod`). With `isa=avx2` the
+    products are summed in pairs by `llvm.x86.avx2.pmadd.wd` on operands
+    sign-extended to i16, which is exact (no `vpmaddubsw` saturation).
+
+    ```mlir
+    linalg.generic {indexing_maps = [(m,n,k)->(m,k), (m,n,k)->(n,k), (m,n,k)->(m,n)], ...}
+        ins(%A, %B : memref<1x64xi8>, memref<32x64xi8>) outs(%C : memref<1x32xi32>)
+    // becomes
+    scf.for %m ... { scf.for %n ... step 4 {
+      %acc:4 = scf.for %k ... step 16 iter_args(...) -> (vector<16xi32>, ...) {
+        %a = vector.load %A[%m, %k] : memref<1x64xi8>, vector<16xi8>
+        ... arith.extsi, arith.muli, arith.addi ...
+      }
+      %s = vector.reduction <add>, %acc#0 : vector<16xi32> into i32 ...
+    } }
+    ```
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "Bytes of k processed per vector step">,
+    Option<"nTile", "n-tile", "int64_t", "4",
+           "Output channels computed together (activation reuse)">,
+    Option<"instructionSet", "isa", "std::string", "\"generic\"",
+           "Instruction set of the inner product: 'avx2' (llvm.x86.avx2.pmadd.wd "
+           "on sign-extended i16) or 'generic' (llvm.vector.partial.reduce.add, "
+           "which is sdot on AArch64 with +dotprod)">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def QCAssignWorkspace : Pass<"qc-assign-workspace", "mlir::ModuleOp"> {
+  let summary = "Places every temporary buffer in one caller-provided workspace";
+  let description = [{
+    After bufferization and `buffer-results-to-out-params`, replaces each
+    static `memref.alloc` in the model function with a `memref.view` at a
+    fixed, 64-byte aligned offset of a new trailing `memref<?xi8>` workspace
+    argument, so the emitted code never allocates and is re-entrant. The
+    total size is recorded in the function attribute `qc.workspace_size`.
+    A dynamic allocation is an error.
+
+    ```mlir
+    %a = memref.alloc() : memref<1x32xi32>
+    // becomes (with %ws the new argument)
+    %a = memref.view %ws[%c0][] : memref<?xi8> to memref<1x32xi32>
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def QCEmitCInterface : Pass<"qc-emit-c-interface", "mlir::ModuleOp"> {
+  let summary = "Adds the C entry points NAME_run, NAME_run_with_workspace, ...";
+  let description = [{
+    Runs on the bufferized module whose single public function takes its
+    inputs, then its outputs, then a workspace as memrefs. Makes that
+    function private (`NAME_impl`) and adds the C ABI of DESIGN.md:
+
+    ```c
+    int NAME_run(const void *const *inputs, void *const *outputs);
+    int NAME_run_with_workspace(const void *const *inputs,
+                                void *const *outputs, void *workspace);
+    size_t NAME_workspace_size(void);
+    extern const char NAME_signature[];   /* JSON: names, shapes, dtypes */
+    ```
+    `NAME_run` allocates the workspace with `malloc` and frees it.
+  }];
+  let options = [
+    Option<"modelName", "name", "std::string", "\"model\"",
+           "C identifier prefixed to every exported symbol">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+#endif // QUANTC_CODEGEN_PASSES_TD

@@ -1,0 +1,62 @@
+//===- Pipelines.h - the pass pipelines the driver is made of ---*- C++ -*-===//
+//
+// The driver is only a sequence of these pipelines; each is registered in
+// quantc-opt so every stage can be reproduced and tested on its own.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CODEGEN_PIPELINES_H
+#define QUANTC_CODEGEN_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace quantc {
+
+/// Options of `qc-quantize-pipeline`.
+struct QuantizePipelineOptions
+    : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
+  Option<std::string> calibrationFile{
+      *this, "calibration-file",
+      llvm::cl::desc("Calibration JSON with the activation ranges")};
+  Option<bool> perChannel{*this, "per-channel",
+                          llvm::cl::desc("Per-channel weights"),
+                          llvm::cl::init(true)};
+};
+
+/// Options of `qc-lower-to-llvm`.
+struct LowerToLLVMOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
+  Option<std::string> modelName{
+      *this, "name", llvm::cl::desc("C symbol prefix of the entry points"),
+      llvm::cl::init("model")};
+  Option<int64_t> vectorWidth{*this, "vector-width",
+                              llvm::cl::desc("Bytes of k per vector step"),
+                              llvm::cl::init(16)};
+  Option<std::string> isa{
+      *this, "isa",
+      llvm::cl::desc("Inner product instructions: avx2 or generic"),
+      llvm::cl::init("generic")};
+};
+
+/// Float clean-up after import: canonicalization (bias and activation
+/// fusion) and CSE.
+void buildSimplifyPipeline(mlir::OpPassManager &pm);
+
+/// Q/DQ insertion from a calibration file, then quantization of the ops.
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizePipelineOptions &options);
+
+/// qc (float or quantized) -> linalg -> bufferized -> vector kernels ->
+/// workspace -> C interface -> LLVM dialect.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// Registers the pipelines above with the pass registry.
+void registerPipelines();
+
+} // namespace quantc
+
+#endif // QUANTC_CODEGEN_PIPELINES_H

@@ -1,0 +1,31 @@
+//===- Passes.h - conversions out of the qc dialect -------------*- C++ -*-===//
+
+#ifndef QUANTC_CONVERSION_PASSES_H
+#define QUANTC_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace quantc {
+
+#define GEN_PASS_DECL
+#include "quantc/Conversion/Passes.h.inc"
+
+/// Converts tensors of quantized element types to tensors of their storage
+/// types and leaves every other type alone.
+class QuantStorageTypeConverter : public mlir::TypeConverter {
+public:
+  QuantStorageTypeConverter();
+};
+
+/// Adds the patterns that lower qc ops and quant casts to linalg.
+void populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
+                                mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "quantc/Conversion/Passes.h.inc"
+
+} // namespace quantc
+
+#endif // QUANTC_CONVERSION_PASSES_H

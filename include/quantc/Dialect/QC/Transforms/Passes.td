@@ -1,0 +1,82 @@
+//===- Passes.td - qc dialect transformation passes ---------*- tablegen -*-===//
+
+#ifndef QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
+#define QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
+  let summary = "Inserts quantize/dequantize pairs from a calibration file";
+  let description = [{
+    Reads activation ranges from a calibration file (docs/quantization.md)
+    and, for every named float activation (function arguments and op
+    results), inserts `quant.qcast` to the int8 asymmetric type computed from
+    its range followed by `quant.dcast` back to float. Constant weights of
+    `qc.fully_connected` become int8 symmetric (per output channel by
+    default) constants behind `quant.scast` + `quant.dcast`, and their bias
+    an int32 constant with scale `s_in * s_w`. Reshapes keep their input's
+    parameters. Ops are not changed; `qc-quantize` then absorbs the pairs.
+
+    ```mlir
+    %y = qc.relu %x : (tensor<4xf32>) -> tensor<4xf32> loc("y")
+    // becomes
+    %q = quant.qcast %y : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.01:-128>>
+    %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.01:-128>> to tensor<4xf32>
+    ```
+    An activation missing from the calibration file is an error naming it.
+  }];
+  let options = [
+    Option<"calibrationFile", "calibration-file", "std::string", "",
+           "Calibration JSON with a range for every activation tensor">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Quantize weights per output channel (else per tensor)">,
+  ];
+  let dependentDialects = ["mlir::quant::QuantDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def QCInstrument : Pass<"qc-instrument", "mlir::ModuleOp"> {
+  let summary = "Returns every named activation so calibration can observe it";
+  let description = [{
+    Appends each named float activation (function arguments and op results
+    that carry an ONNX tensor name) to the results of its function, and
+    records their names in the function attribute `qc.observed`. The
+    calibrator compiles and runs the instrumented float model and reduces
+    the extra outputs to ranges.
+
+    ```mlir
+    func.func @m(%x: tensor<4xf32> {qc.name = "x"}) -> tensor<4xf32> {
+      %y = qc.relu %x : (tensor<4xf32>) -> tensor<4xf32> loc("y")
+      return %y : tensor<4xf32>
+    }
+    // becomes
+    func.func @m(%x: tensor<4xf32> {qc.name = "x"}) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+        attributes {qc.observed = ["x", "y"]} {
+      %y = qc.relu %x : (tensor<4xf32>) -> tensor<4xf32> loc("y")
+      return %y, %x, %y : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+  }];
+}
+
+def QCQuantize : Pass<"qc-quantize", "mlir::func::FuncOp"> {
+  let summary = "Rewrites dcast -> op -> qcast into the op on quantized types";
+  let description = [{
+    Where every operand of a qc op comes from `quant.dcast` and its only use
+    is a `quant.qcast`, the op is rebuilt on the quantized types: bias,
+    fused activation and requantization become part of the quantized op.
+    `quant.qcast(quant.dcast(x))` of one type folds to `x`. Ops that cannot
+    be quantized keep their float form between the pairs (float fallback).
+
+    ```mlir
+    %a = quant.dcast %xq : tensor<1x4x!q> to tensor<1x4xf32>
+    %r = qc.relu %a : (tensor<1x4xf32>) -> tensor<1x4xf32>
+    %q = quant.qcast %r : tensor<1x4xf32> to tensor<1x4x!q2>
+    // becomes
+    %q = qc.relu %xq : (tensor<1x4x!q>) -> tensor<1x4x!q2>
+    ```
+  }];
+  let dependentDialects = ["mlir::quant::QuantDialect"];
+}
+
+#endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,78 @@
+//===- Pipelines.cpp - the pass pipelines the driver is made of -----------===//
+
+#include "quantc/Codegen/Pipelines.h"
+#include "quantc/Codegen/Passes.h"
+#include "quantc/Conversion/Passes.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace quantc;
+
+/// Parses `pipeline` (textual, nested under the module) into `pm`. The
+/// strings below are the exact pipelines a user can run with quantc-opt.
+static void addTextualPipeline(OpPassManager &pm, StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("quantc: malformed built-in pipeline: " +
+                             pipeline);
+}
+
+void quantc::buildSimplifyPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void quantc::buildQuantizePipeline(OpPassManager &pm,
+                                   const QuantizePipelineOptions &options) {
+  qc::QCInsertQDQOptions insert;
+  insert.calibrationFile = options.calibrationFile;
+  insert.perChannel = options.perChannel;
+  pm.addPass(qc::createQCInsertQDQ(insert));
+  pm.addNestedPass<func::FuncOp>(qc::createQCQuantize());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                      const LowerToLLVMOptions &options) {
+  // Each step, and why it is here:
+  std::string pipeline = llvm::formatv(
+      // qc ops become integer/float linalg on tensors.
+      "func.func(convert-qc-to-linalg),canonicalize,"
+      // Tensors become buffers; results become out-params written in place
+      // so the caller's output buffers are used directly.
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{{hoist-static-allocs "
+      "modify-public-functions},canonicalize,"
+      // int8 contractions become vector kernels; everything else loops that
+      // LLVM's loop vectorizer handles.
+      "func.func(qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"
+      "convert-linalg-to-loops),"
+      // No malloc inside the model: temporaries live in the workspace.
+      "qc-assign-workspace,qc-emit-c-interface{{name={2}},"
+      "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
+      "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
+      "convert-math-to-llvm,convert-arith-to-llvm,convert-func-to-llvm,"
+      "convert-cf-to-llvm,reconcile-unrealized-casts",
+      options.isa.getValue(), options.vectorWidth.getValue(),
+      options.modelName.getValue());
+  addTextualPipeline(pm, pipeline);
+}
+
+void quantc::registerPipelines() {
+  PassPipelineRegistration<>(
+      "qc-simplify", "Canonicalize and CSE a freshly imported float model",
+      [](OpPassManager &pm) { buildSimplifyPipeline(pm); });
+  PassPipelineRegistration<QuantizePipelineOptions>(
+      "qc-quantize-pipeline",
+      "Insert Q/DQ from a calibration file and quantize the ops",
+      buildQuantizePipeline);
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "qc-lower-to-llvm",
+      "Lower a qc model (float or quantized) to the LLVM dialect with the C "
+      "entry points",
+      buildLowerToLLVMPipeline);
+}

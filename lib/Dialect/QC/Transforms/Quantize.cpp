@@ -1,0 +1,152 @@
+//===- Quantize.cpp - absorb dcast -> op -> qcast into quantized ops ------===//
+
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace quantc::qc {
+#define GEN_PASS_DEF_QCQUANTIZE
+#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace quantc::qc
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qc;
+
+namespace {
+
+/// The quantized value behind `v` if it is a `quant.dcast`.
+Value quantizedSource(Value v) {
+  if (auto dcast = v.getDefiningOp<quant::DequantizeCastOp>())
+    return dcast.getInput();
+  return {};
+}
+
+/// Matches `qcast(op(dcast(a), dcast(b), ...))` where the op's result has
+/// no other use, and rebuilds the op on the quantized operands with the
+/// qcast's result type. `accept` checks op-specific conditions.
+template <typename OpTy>
+struct QuantizeOp : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  virtual bool accept(OpTy op, ArrayRef<Value> operands,
+                      Type resultType) const {
+    return true;
+  }
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (isQuantizedTensor(op->getResult(0).getType()) ||
+        !op->getResult(0).hasOneUse())
+      return failure();
+    auto qcast =
+        dyn_cast<quant::QuantizeCastOp>(*op->getResult(0).getUsers().begin());
+    if (!qcast)
+      return failure();
+    SmallVector<Value> operands;
+    for (Value v : op->getOperands()) {
+      Value q = quantizedSource(v);
+      if (!q)
+        return failure();
+      operands.push_back(q);
+    }
+    Type resultType = qcast.getResult().getType();
+    if (!accept(op, operands, resultType))
+      return failure();
+    Operation *quantized = rewriter.create(
+        op->getLoc(), op->getName().getIdentifier(), operands, {resultType},
+        op->getAttrs());
+    rewriter.replaceOp(qcast, quantized->getResults());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+bool isI8PerTensor(Type t) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
+}
+
+struct QuantizeFullyConnected : QuantizeOp<FullyConnectedOp> {
+  using QuantizeOp::QuantizeOp;
+  bool accept(FullyConnectedOp op, ArrayRef<Value> operands,
+              Type resultType) const override {
+    // Weights must have been quantized symmetrically by qc-insert-qdq (and
+    // the bias to int32); the verifier checks the details.
+    auto w = dyn_cast<quant::QuantizedType>(
+        getElementTypeOrSelf(operands[1].getType()));
+    if (!w || w.getStorageTypeIntegralWidth() != 8 ||
+        w.getStorageTypeMin() < -127)
+      return false;
+    if (operands.size() == 3) {
+      auto b = dyn_cast<quant::QuantizedType>(
+          getElementTypeOrSelf(operands[2].getType()));
+      if (!b || b.getStorageTypeIntegralWidth() != 32)
+        return false;
+    }
+    return isI8PerTensor(operands[0].getType()) && isI8PerTensor(resultType);
+  }
+};
+
+struct QuantizeElementwise {
+  static bool accept(ArrayRef<Value> operands, Type resultType) {
+    return llvm::all_of(operands,
+                        [](Value v) { return isI8PerTensor(v.getType()); }) &&
+           isI8PerTensor(resultType);
+  }
+};
+
+struct QuantizeAdd : QuantizeOp<AddOp> {
+  using QuantizeOp::QuantizeOp;
+  bool accept(AddOp, ArrayRef<Value> operands, Type resultType) const override {
+    return QuantizeElementwise::accept(operands, resultType);
+  }
+};
+
+struct QuantizeRelu : QuantizeOp<ReluOp> {
+  using QuantizeOp::QuantizeOp;
+  bool accept(ReluOp, ArrayRef<Value> operands,
+              Type resultType) const override {
+    return QuantizeElementwise::accept(operands, resultType);
+  }
+};
+
+struct QuantizeReshape : QuantizeOp<ReshapeOp> {
+  using QuantizeOp::QuantizeOp;
+  bool accept(ReshapeOp, ArrayRef<Value> operands,
+              Type resultType) const override {
+    // A quantized reshape cannot change parameters.
+    return getElementTypeOrSelf(operands[0].getType()) ==
+           getElementTypeOrSelf(resultType);
+  }
+};
+
+/// qcast(dcast(x)) -> x when the types agree.
+struct FoldQDQPair : OpRewritePattern<quant::QuantizeCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(quant::QuantizeCastOp op,
+                                PatternRewriter &rewriter) const override {
+    Value source = quantizedSource(op.getInput());
+    if (!source || source.getType() != op.getType())
+      return failure();
+    rewriter.replaceOp(op, source);
+    return success();
+  }
+};
+
+struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateQuantizePatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void quantc::qc::populateQuantizePatterns(RewritePatternSet &patterns) {
+  patterns.add<QuantizeFullyConnected, QuantizeAdd, QuantizeRelu,
+               QuantizeReshape, FoldQDQPair>(patterns.getContext());
+}

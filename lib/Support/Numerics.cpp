@@ -1,0 +1,68 @@
+//===- Numerics.cpp - the quantization rules of docs/quantization.md ------===//
+
+#include "quantc/Support/Numerics.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace quantc;
+
+double quantc::roundHalfEven(double x) { return std::nearbyint(x); }
+
+ActivationParams quantc::computeActivationParams(double min, double max) {
+  double lo = std::min(min, 0.0), hi = std::max(max, 0.0);
+  if (!(hi > lo))
+    return {1.0f, 0};
+  float scale = static_cast<float>((hi - lo) / 255.0);
+  double zp = -128.0 - roundHalfEven(lo / static_cast<double>(scale));
+  return {scale, static_cast<int64_t>(std::clamp(zp, -128.0, 127.0))};
+}
+
+float quantc::computeWeightScale(double absMax) {
+  if (!(absMax > 0))
+    return 1.0f;
+  return static_cast<float>(absMax / 127.0);
+}
+
+std::optional<FixedPointMultiplier> quantc::decomposeMultiplier(double m) {
+  if (!std::isfinite(m) || !(m > 0))
+    return std::nullopt;
+  int exponent = 0;
+  double fraction = std::frexp(m, &exponent);
+  int64_t multiplier =
+      static_cast<int64_t>(roundHalfEven(std::ldexp(fraction, 31)));
+  int64_t shift = 31 - exponent;
+  if (multiplier == (int64_t(1) << 31)) {
+    multiplier = int64_t(1) << 30;
+    shift -= 1;
+  }
+  if (shift > 62) {
+    multiplier = static_cast<int64_t>(
+        roundHalfEven(std::ldexp(static_cast<double>(multiplier),
+                                 -static_cast<int>(shift - 62))));
+    shift = 62;
+  }
+  if (shift < 1)
+    return std::nullopt;
+  return FixedPointMultiplier{multiplier, shift};
+}
+
+std::optional<int64_t> quantc::rescaleShift(double maxM) {
+  if (!std::isfinite(maxM) || !(maxM > 0))
+    return std::nullopt;
+  int exponent = 0;
+  std::frexp(maxM, &exponent);
+  int64_t shift = std::min<int64_t>(31 - exponent, 62);
+  if (shift < 1)
+    return std::nullopt;
+  return shift;
+}
+
+int64_t quantc::quantizeToStorage(double x, double scale, int64_t zeroPoint,
+                                  int64_t qmin, int64_t qmax) {
+  double q = roundHalfEven(x / scale) + static_cast<double>(zeroPoint);
+  if (std::isnan(q))
+    return qmin;
+  return static_cast<int64_t>(
+      std::clamp(q, static_cast<double>(qmin), static_cast<double>(qmax)));
+}

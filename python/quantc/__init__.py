@@ -1,0 +1,179 @@
+"""Python driver for the quantc compiler and loader for what it builds.
+
+    import quantc
+    quantc.compile("model.onnx", "digits.so", calibration_data=samples)
+    model = quantc.load("digits.so")
+    logits = model(x)
+
+`compile` runs the `quantc` binary: $QUANTC_BIN, else build/bin/quantc of
+the source tree this package lives in, else `quantc` on PATH. `load` opens a
+shared library built with `--emit shared` through ctypes and reads the
+model's signature from it.
+"""
+
+import ctypes
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CompileError", "Model", "TensorSpec", "compile", "load", "find_binary", "model_name"]
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# --emit values implied by the output file's suffix.
+_EMIT_BY_SUFFIX = {".so": "shared", ".o": "obj", ".mlir": "mlir", ".ll": "llvm", ".s": "asm"}
+
+
+class CompileError(RuntimeError):
+    """quantc exited with a non-zero status; the message is its stderr."""
+
+    def __init__(self, command, returncode, stderr):
+        self.command = command
+        self.returncode = returncode
+        self.stderr = stderr
+        super().__init__(f"quantc failed with exit code {returncode}:\n{stderr.strip()}")
+
+
+def find_binary():
+    """Path of the quantc binary to run."""
+    env = os.environ.get("QUANTC_BIN")
+    if env:
+        return Path(env)
+    built = _REPO_ROOT / "build" / "bin" / "quantc"
+    if built.exists():
+        return built
+    on_path = shutil.which("quantc")
+    if on_path:
+        return Path(on_path)
+    raise FileNotFoundError(f"quantc binary not found: set QUANTC_BIN or build {built}")
+
+
+def model_name(path):
+    """The C symbol prefix quantc derives from an output path: the file stem
+    with every non-identifier character replaced by '_', and a '_' prefix
+    when it starts with a digit."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", Path(path).stem)
+    return "_" + name if not name or name[0].isdigit() else name
+
+
+def compile(
+    model,
+    output,
+    calibration_data=None,
+    *,
+    precision="int8",
+    target=None,
+    mcpu=None,
+    mattr=None,
+    emit=None,
+    name=None,
+    save_calibration=None,
+    load_calibration=None,
+    extra_args=(),
+):
+    """Compiles an ONNX model with quantc and returns the output path.
+
+    calibration_data is a .npy path or an array of samples (one per row),
+    written to a temporary float32 .npy for the compiler. emit defaults from
+    the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s). Raises
+    CompileError with the compiler's diagnostics if it fails.
+    """
+    output = Path(output)
+    if emit is None:
+        emit = _EMIT_BY_SUFFIX.get(output.suffix)
+    options = {
+        "--precision": precision,
+        "--target": target,
+        "--mcpu": mcpu,
+        "--mattr": mattr,
+        "--emit": emit,
+        "--name": name,
+        "--save-calibration": save_calibration,
+        "--load-calibration": load_calibration,
+    }
+    with tempfile.TemporaryDirectory(prefix="quantc-") as tmp:
+        if calibration_data is not None and not isinstance(calibration_data, (str, os.PathLike)):
+            path = Path(tmp) / "calibration.npy"
+            np.save(path, np.ascontiguousarray(calibration_data, dtype=np.float32))
+            calibration_data = path
+        options["--calibration-data"] = calibration_data
+        command = [str(find_binary()), "compile", str(model), "-o", str(output)]
+        for flag, value in options.items():
+            if value is not None:
+                command += [flag, str(value)]
+        command += [str(arg) for arg in extra_args]
+        result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CompileError(command, result.returncode, result.stderr)
+    return output
+
+
+TensorSpec = namedtuple("TensorSpec", ["name", "shape", "dtype"])
+
+
+class Model:
+    """A compiled model in a shared library. Call it with one array per
+    input (exact shape and dtype); it returns one array per output, or the
+    array itself for a single-output model."""
+
+    def __init__(self, path, name=None):
+        self.path = Path(path).resolve()
+        self.name = name or model_name(self.path)
+        # ctypes resolves symbols through this handle, so models with the
+        # same name in different libraries do not clash.
+        self._lib = ctypes.CDLL(str(self.path))
+        try:
+            signature = ctypes.c_char.in_dll(self._lib, f"{self.name}_signature")
+            self._run = getattr(self._lib, f"{self.name}_run")
+        except (AttributeError, ValueError) as err:
+            raise ValueError(f"{self.path} does not define model '{self.name}' (pass name=)") from err
+        self.signature = json.loads(ctypes.string_at(ctypes.addressof(signature)).decode())
+        self._run.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
+        self._run.restype = ctypes.c_int
+        self.inputs = [self._spec(t) for t in self.signature["inputs"]]
+        self.outputs = [self._spec(t) for t in self.signature["outputs"]]
+
+    @staticmethod
+    def _spec(tensor):
+        return TensorSpec(tensor["name"], tuple(tensor["shape"]), np.dtype(tensor["dtype"]))
+
+    def run(self, *arrays):
+        if len(arrays) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} input(s), got {len(arrays)}")
+        inputs = []
+        for spec, array in zip(self.inputs, arrays):
+            array = np.asarray(array)
+            if array.shape != spec.shape:
+                raise ValueError(
+                    f"input '{spec.name}' of model '{self.name}': expected shape {spec.shape}, got {array.shape}"
+                )
+            if array.dtype != spec.dtype:
+                raise ValueError(
+                    f"input '{spec.name}' of model '{self.name}': expected dtype {spec.dtype}, got {array.dtype}"
+                )
+            inputs.append(np.ascontiguousarray(array))
+        outputs = [np.empty(spec.shape, spec.dtype) for spec in self.outputs]
+        in_ptrs = (ctypes.c_void_p * len(inputs))(*(a.ctypes.data for a in inputs))
+        out_ptrs = (ctypes.c_void_p * len(outputs))(*(a.ctypes.data for a in outputs))
+        status = self._run(in_ptrs, out_ptrs)
+        if status != 0:
+            raise RuntimeError(f"{self.name}_run failed with status {status}")
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    __call__ = run
+
+    def __repr__(self):
+        return f"<quantc.Model '{self.name}' from {self.path}>"
+
+
+def load(path, name=None):
+    """Loads a model compiled with `--emit shared`. name is the C symbol
+    prefix, by default derived from the file name like quantc does."""
+    return Model(path, name)

@@ -1,0 +1,319 @@
+//===- quantc.cpp - the compiler driver -----------------------------------===//
+//
+//   quantc compile MODEL.onnx --calibration-data X.npy -o NAME.o
+//
+// is a sequence of the pipelines in quantc/Codegen/Pipelines.h; every stage
+// can be reproduced with quantc-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/Calibration.h"
+#include "quantc/Codegen/Compile.h"
+#include "quantc/Codegen/Pipelines.h"
+#include "quantc/InitAll.h"
+#include "quantc/Target/ONNX/ONNXImport.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace quantc;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("quantc compile options");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputPath("o", cl::desc("Output file (NAME.o, NAME.so, ...)"),
+                                cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> modelName(
+    "name", cl::desc("C symbol prefix (default: the output file stem)"),
+    cl::cat(category));
+cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc(".npy file of representative inputs, one sample per row"),
+    cl::value_desc("file.npy"), cl::cat(category));
+cl::opt<std::string> saveCalibration(
+    "save-calibration", cl::desc("Write the calibration ranges (JSON)"),
+    cl::value_desc("file.json"), cl::cat(category));
+cl::opt<std::string> loadCalibration(
+    "load-calibration",
+    cl::desc("Read calibration ranges (JSON) instead of running calibration"),
+    cl::value_desc("file.json"), cl::cat(category));
+cl::opt<std::string> calibrationMethod(
+    "calibration-method", cl::desc("How ranges are chosen: minmax"),
+    cl::init("minmax"), cl::cat(category));
+enum class Precision { Int8, Fp32 };
+cl::opt<Precision> precision(
+    "precision", cl::desc("Numeric precision of the compiled model"),
+    cl::values(clEnumValN(Precision::Int8, "int8", "int8 (default)"),
+               clEnumValN(Precision::Fp32, "fp32", "float32, no quantization")),
+    cl::init(Precision::Int8), cl::cat(category));
+cl::opt<bool> perTensorWeights("per-tensor-weights",
+                               cl::desc("One scale per weight tensor"),
+                               cl::cat(category));
+enum class Emit { Obj, Shared, Asm, LLVM, MLIR };
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to write"),
+    cl::values(clEnumValN(Emit::Obj, "obj", "object file + header (default)"),
+               clEnumValN(Emit::Shared, "shared", "shared library + header"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(Emit::MLIR, "mlir",
+                          "the qc-dialect model after quantization")),
+    cl::init(Emit::Obj), cl::cat(category));
+cl::opt<std::string> targetTriple(
+    "target", cl::desc("Target triple (default: the host), e.g. aarch64-linux-gnu"),
+    cl::cat(category));
+cl::opt<std::string> targetCPU("mcpu", cl::desc("Target CPU (default: host "
+                                                "CPU for the host, else generic)"),
+                               cl::cat(category));
+cl::opt<std::string> targetAttrs("mattr",
+                                 cl::desc("Target features, e.g. +dotprod"),
+                                 cl::cat(category));
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "quantc: error: " << message << "\n";
+  return 1;
+}
+
+/// `stem` made a C identifier.
+std::string cIdentifier(llvm::StringRef stem) {
+  std::string id;
+  for (char c : stem)
+    id += llvm::isAlnum(c) || c == '_' ? c : '_';
+  if (id.empty() || llvm::isDigit(id[0]))
+    id = "_" + id;
+  return id;
+}
+
+/// Links `object` into a shared library with the system's C compiler for
+/// the target.
+int linkShared(llvm::StringRef object, llvm::StringRef output,
+               const llvm::Triple &triple) {
+  SmallVector<std::string> candidates;
+  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
+  if (triple.getArch() == host.getArch())
+    candidates = {"cc", "gcc", "clang-22", "clang"};
+  else
+    candidates = {triple.str() + "-gcc", triple.getArchName().str() +
+                                             "-linux-gnu-gcc"};
+  for (const std::string &name : candidates) {
+    auto program = llvm::sys::findProgramByName(name);
+    if (!program)
+      continue;
+    std::string err;
+    SmallVector<llvm::StringRef> args = {*program, "-shared", "-o", output,
+                                         object, "-lm"};
+    int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
+                                       &err);
+    if (rc != 0)
+      return fail("linking the shared library with " + *program +
+                  " failed" + (err.empty() ? "" : ": " + err));
+    return 0;
+  }
+  return fail("no C compiler found to link a shared library for " +
+              triple.str() + " (tried " + llvm::join(candidates, ", ") + ")");
+}
+
+int compile() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  auto buffer = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
+  if (!buffer)
+    return fail("cannot read '" + modelPath + "': " +
+                buffer.getError().message());
+  OwningOpRef<ModuleOp> module =
+      importONNX((*buffer)->getBuffer(), modelPath, &context);
+  if (!module)
+    return 1; // The importer reported the error.
+
+  if (outputPath.empty()) {
+    llvm::SmallString<128> p(llvm::sys::path::stem(modelPath));
+    p += emit == Emit::Shared ? ".so" : emit == Emit::Asm ? ".s"
+         : emit == Emit::LLVM ? ".ll" : emit == Emit::MLIR ? ".mlir" : ".o";
+    outputPath = std::string(p);
+  }
+  std::string name = modelName.empty()
+                         ? cIdentifier(llvm::sys::path::stem(outputPath))
+                         : modelName.getValue();
+  if (name != cIdentifier(name))
+    return fail("--name '" + name + "' is not a C identifier");
+
+  auto applyCLOptions = [](PassManager &pm) {
+    return applyPassManagerCLOptions(pm);
+  };
+  PassManager simplify(&context);
+  if (failed(applyCLOptions(simplify)))
+    return 1;
+  buildSimplifyPipeline(simplify);
+  if (failed(simplify.run(*module)))
+    return 1;
+
+  if (precision == Precision::Int8) {
+    if (calibrationMethod != "minmax")
+      return fail("calibration method '" + calibrationMethod +
+                  "' is not implemented (available: minmax)");
+    std::string calibFile = loadCalibration;
+    llvm::SmallString<128> tempFile;
+    if (calibFile.empty()) {
+      if (calibrationData.empty())
+        return fail("int8 compilation needs --calibration-data FILE.npy or "
+                    "--load-calibration FILE.json (or use --precision fp32)");
+      auto samples = readNpy(calibrationData);
+      if (!samples)
+        return fail(llvm::toString(samples.takeError()));
+      auto table = calibrateMinMax(*module, *samples);
+      if (!table)
+        return fail(llvm::toString(table.takeError()));
+      calibFile = saveCalibration;
+      if (calibFile.empty()) {
+        int fd;
+        if (auto ec = llvm::sys::fs::createTemporaryFile("quantc-calibration",
+                                                         "json", fd, tempFile))
+          return fail("cannot create a temporary file: " + ec.message());
+        llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+        calibFile = std::string(tempFile);
+      }
+      if (llvm::Error err = writeCalibrationFile(calibFile, *table))
+        return fail(llvm::toString(std::move(err)));
+    }
+    PassManager quantize(&context);
+    if (failed(applyCLOptions(quantize)))
+      return 1;
+    QuantizePipelineOptions options;
+    options.calibrationFile = calibFile;
+    options.perChannel = !perTensorWeights;
+    buildQuantizePipeline(quantize, options);
+    LogicalResult result = quantize.run(*module);
+    if (!tempFile.empty())
+      llvm::sys::fs::remove(tempFile);
+    if (failed(result))
+      return 1;
+  }
+
+  if (emit == Emit::MLIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + outputPath + "': " + ec.message());
+    module->print(out.os());
+    out.keep();
+    return 0;
+  }
+
+  auto tm = createTargetMachine({targetTriple, targetCPU, targetAttrs});
+  if (!tm)
+    return fail(llvm::toString(tm.takeError()));
+  PassManager lower(&context);
+  if (failed(applyCLOptions(lower)))
+    return 1;
+  LowerToLLVMOptions lowerOptions;
+  lowerOptions.modelName = name;
+  lowerOptions.isa = kernelISA(**tm);
+  buildLowerToLLVMPipeline(lower, lowerOptions);
+  if (failed(lower.run(*module)))
+    return 1;
+  auto signature = getSignatureJSON(*module, name);
+  if (!signature)
+    return fail(llvm::toString(signature.takeError()));
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateAndOptimize(*module, llvmContext, **tm);
+  if (!llvmModule)
+    return fail(llvm::toString(llvmModule.takeError()));
+
+  if (emit == Emit::LLVM) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + outputPath + "': " + ec.message());
+    (*llvmModule)->print(out.os(), nullptr);
+    out.keep();
+    return 0;
+  }
+  if (emit == Emit::Asm) {
+    if (llvm::Error err = emitMachineCode(**llvmModule, **tm, outputPath, true))
+      return fail(llvm::toString(std::move(err)));
+    return 0;
+  }
+
+  std::string objectPath = outputPath;
+  llvm::SmallString<128> tempObject;
+  if (emit == Emit::Shared) {
+    int fd;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("quantc", "o", fd,
+                                                     tempObject))
+      return fail("cannot create a temporary file: " + ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    objectPath = std::string(tempObject);
+  }
+  if (llvm::Error err = emitMachineCode(**llvmModule, **tm, objectPath, false))
+    return fail(llvm::toString(std::move(err)));
+  if (emit == Emit::Shared) {
+    int rc = linkShared(objectPath, outputPath, (*tm)->getTargetTriple());
+    llvm::sys::fs::remove(tempObject);
+    if (rc)
+      return rc;
+  }
+
+  auto header = makeHeader(name, *signature);
+  if (!header)
+    return fail(llvm::toString(header.takeError()));
+  llvm::SmallString<128> headerPath(outputPath);
+  llvm::sys::path::replace_extension(headerPath, ".h");
+  std::error_code ec;
+  llvm::ToolOutputFile out(headerPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + headerPath + "': " + ec.message());
+  out.os() << *header;
+  out.keep();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAllPasses();
+  cl::HideUnrelatedOptions(category);
+  if (argc < 2 || llvm::StringRef(argv[1]) != "compile") {
+    if (argc >= 2 && (llvm::StringRef(argv[1]) == "--help" ||
+                      llvm::StringRef(argv[1]) == "-h")) {
+      llvm::outs() << "usage: quantc compile MODEL.onnx [options]\n"
+                      "       quantc compile --help\n";
+      return 0;
+    }
+    llvm::errs() << "usage: quantc compile MODEL.onnx [options] "
+                    "(see quantc compile --help)\n";
+    return 2;
+  }
+  // Parse everything after the subcommand.
+  SmallVector<const char *> args = {argv[0]};
+  args.append(argv + 2, argv + argc);
+  if (!cl::ParseCommandLineOptions(args.size(), args.data(),
+                                   "quantc: ONNX to int8 object files\n",
+                                   &llvm::errs()))
+    return 2;
+  return compile();
+}
