@@ -31,8 +31,9 @@ void quantc::buildQuantizePipeline(OpPassManager &pm,
   insert.calibrationFile = options.calibrationFile;
   insert.perChannel = options.perChannel;
   pm.addPass(qc::createQCInsertQDQ(insert));
+  // No canonicalization afterwards: it would fold the dcast(qcast(x)) pairs
+  // left around float-fallback ops and drop their rounding.
   pm.addNestedPass<func::FuncOp>(qc::createQCQuantize());
-  pm.addPass(createCanonicalizerPass());
 }
 
 void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
@@ -45,7 +46,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
       // so the caller's output buffers are used directly.
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{{hoist-static-allocs "
+      "buffer-results-to-out-params{{"
       "modify-public-functions},canonicalize,"
       // int8 contractions become vector kernels; everything else loops that
       // LLVM's loop vectorizer handles.

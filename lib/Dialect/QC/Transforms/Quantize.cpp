@@ -139,7 +139,13 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateQuantizePatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // Folding must stay off: upstream folds dcast(qcast(x)) to x, which
+    // would erase the very pairs this pass absorbs (and the rounding they
+    // stand for around float-fallback ops).
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
       return signalPassFailure();
   }
 };
