@@ -23,5 +23,5 @@ llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
-tools = ["quantc-opt", "quantc-translate", "quantc", "llc", "llvm-objdump"]
+tools = ["quantc-opt", "quantc-translate", "quantc", "llc", "llvm-objdump", "not", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

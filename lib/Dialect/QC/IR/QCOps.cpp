@@ -313,7 +313,7 @@ LogicalResult ReluOp::verify() {
 }
 
 namespace {
-/// relu(op) -> op activation(relu) for float ops that take a fused
+/// relu(op) -> op activation <relu> for float ops that take a fused
 /// activation and have no other use. The fused op keeps the relu's location,
 /// and so its tensor name: calibration observes the activated tensor.
 template <typename OpTy>

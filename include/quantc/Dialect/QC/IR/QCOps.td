@@ -29,7 +29,7 @@ def QC_Dialect : Dialect {
     weights, int32 bias with scale `s_in * s_w`).
 
     ```mlir
-    %y = qc.fully_connected %x, %w, %b activation(relu)
+    %y = qc.fully_connected %x, %w, %b activation <relu>
         : (tensor<1x64xf32>, tensor<32x64xf32>, tensor<32xf32>) -> tensor<1x32xf32>
     ```
   }];
@@ -56,6 +56,7 @@ def QC_ActivationKind : I32EnumAttr<"Activation", "activation fused into an op",
 
 def QC_ActivationAttr : EnumAttr<QC_Dialect, QC_ActivationKind, "activation"> {
   let summary = "An activation function applied to an op's result";
+  let assemblyFormat = "`<` $value `>`";
 }
 
 //===----------------------------------------------------------------------===//
@@ -80,7 +81,7 @@ def QC_FullyConnectedOp : QC_Op<"fully_connected", [Pure]> {
     Float form:
 
     ```mlir
-    %y = qc.fully_connected %x, %w, %b activation(relu)
+    %y = qc.fully_connected %x, %w, %b activation <relu>
         : (tensor<1x64xf32>, tensor<32x64xf32>, tensor<32xf32>) -> tensor<1x32xf32>
     ```
 
@@ -91,7 +92,7 @@ def QC_FullyConnectedOp : QC_Op<"fully_connected", [Pure]> {
     activation and requantization to the result type are part of the op.
 
     ```mlir
-    %y = qc.fully_connected %xq, %wq, %bq activation(relu)
+    %y = qc.fully_connected %xq, %wq, %bq activation <relu>
         : (tensor<1x64x!quant.uniform<i8:f32, 0.05:-3>>,
            tensor<32x64x!quant.uniform<i8<-127:127>:f32:0, {...}>>,
            tensor<32x!quant.uniform<i32:f32:0, {...}>>)
@@ -104,7 +105,7 @@ def QC_FullyConnectedOp : QC_Op<"fully_connected", [Pure]> {
                          "::quantc::qc::Activation::None">:$fused_activation);
   let results = (outs QC_Tensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? (`activation` `(` $fused_activation^ `)`)?
+    $input `,` $weight (`,` $bias^)? (`activation` $fused_activation^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -140,7 +141,7 @@ def QC_AddOp : QC_Op<"add", [Pure, Commutative]> {
     with the integer rule of docs/quantization.md.
 
     ```mlir
-    %s = qc.add %a, %b activation(relu)
+    %s = qc.add %a, %b activation <relu>
         : (tensor<1x8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
     ```
   }];
@@ -149,7 +150,7 @@ def QC_AddOp : QC_Op<"add", [Pure, Commutative]> {
                          "::quantc::qc::Activation::None">:$fused_activation);
   let results = (outs QC_Tensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs (`activation` `(` $fused_activation^ `)`)?
+    $lhs `,` $rhs (`activation` $fused_activation^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -169,7 +170,7 @@ def QC_ReluOp : QC_Op<"relu", [Pure]> {
     %y = qc.fully_connected %x, %w : (...) -> tensor<1x4xf32>
     %r = qc.relu %y : (tensor<1x4xf32>) -> tensor<1x4xf32>
     // becomes
-    %r = qc.fully_connected %x, %w activation(relu) : (...) -> tensor<1x4xf32>
+    %r = qc.fully_connected %x, %w activation <relu> : (...) -> tensor<1x4xf32>
     ```
   }];
   let arguments = (ins QC_Tensor:$input);
