@@ -222,22 +222,23 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
     Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
     Value failed = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ws,
                                         null);
-    auto ifOp = scf::IfOp::create(
-        fb, loc, failed,
-        [&](OpBuilder &tb, Location l) {
-          scf::YieldOp::create(
-              tb, l,
-              ValueRange{arith::ConstantOp::create(tb, l, tb.getI32IntegerAttr(1))});
-        },
-        [&](OpBuilder &eb, Location l) {
-          Value rc = func::CallOp::create(
-                         eb, l, runWs,
-                         ValueRange{entry->getArgument(0),
-                                    entry->getArgument(1), ws})
-                         .getResult(0);
-          LLVM::CallOp::create(eb, l, freeFn, ValueRange{ws});
-          scf::YieldOp::create(eb, l, ValueRange{rc});
-        });
+    auto ifOp = scf::IfOp::create(fb, loc, TypeRange{i32}, failed,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder tb = ifOp.getThenBodyBuilder();
+      scf::YieldOp::create(
+          tb, loc,
+          ValueRange{arith::ConstantOp::create(tb, loc, tb.getI32IntegerAttr(1))});
+    }
+    {
+      OpBuilder eb = ifOp.getElseBodyBuilder();
+      Value rc = func::CallOp::create(
+                     eb, loc, runWs,
+                     ValueRange{entry->getArgument(0), entry->getArgument(1), ws})
+                     .getResult(0);
+      LLVM::CallOp::create(eb, loc, freeFn, ValueRange{ws});
+      scf::YieldOp::create(eb, loc, ValueRange{rc});
+    }
     func::ReturnOp::create(fb, loc, ifOp.getResults());
   }
   return success();

@@ -24,7 +24,7 @@
 
 // TENSOR-LABEL: func @fc
 // TENSOR-DAG: arith.constant dense<{{\[}}[127, -64], [32, 16]]> : tensor<2x2xi8>
-// TENSOR-DAG: quant.scast %{{.*}} : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8<-127:127>:f32:0.0078740157186985016>>
+// TENSOR-DAG: quant.scast %{{.*}} : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8<-127:127>:f32, 0.0078740157186985015>>
 
 // NOFILE: cannot read calibration file
 func.func @fc(%x: tensor<1x2xf32> {qc.name = "x"}) -> tensor<1x2xf32> {

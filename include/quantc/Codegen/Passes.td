@@ -93,7 +93,9 @@ def QCEmitCInterface : Pass<"qc-emit-c-interface", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect",
                            "mlir::func::FuncDialect",
-                           "mlir::memref::MemRefDialect"];
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 #endif // QUANTC_CODEGEN_PASSES_TD

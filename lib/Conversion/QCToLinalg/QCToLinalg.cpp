@@ -541,5 +541,7 @@ void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
   patterns.add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
                LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape,
                LowerMatMul>(converter, patterns.getContext());
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 converter);
   populateReturnOpTypeConversionPattern(patterns, converter);
 }
