@@ -17,7 +17,6 @@ config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # Debian's numpy/onnx/torch are visible only to /usr/bin/python3.
 config.substitutions.append(("%python", config.python_executable))
-config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
