@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# README command (b): install, build and run every test: the lit/FileCheck
+# regression suite and the end-to-end tests (compile -> link -> run ->
+# compare, x86-64 and ARM64 under qemu).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+status=0
+/usr/lib/llvm-22/bin/lit -sv build/test || status=1
+QUANTC_BIN="$PWD/build/bin/quantc" /usr/bin/python3 -m pytest -q -p no:cacheprovider test/e2e || status=1
+exit $status
