@@ -45,6 +45,9 @@ def build(kind):
         return model([helper.make_node("Relu", ["x"], ["r"], name="relu"),
                       helper.make_node("Cos", ["r"], ["y"], name="cos_node")],
                      [f32("x", [4])], [f32("y", [4])])
+    if kind == "dynamic_free":
+        return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                     [f32("x", [4])], [f32("y", [4])])
     if kind == "dynamic":
         return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
                      [f32("x", ["batch", 4])], [f32("y", ["batch", 4])])
