@@ -1,4 +1,5 @@
-//===- InitAll.h - register everything quantc's tools use ---------*- C++ -*-===//
+//===- InitAll.h - register everything quantc's tools use ---------*- C++
+//-*-===//
 
 #ifndef QUANTC_INITALL_H
 #define QUANTC_INITALL_H

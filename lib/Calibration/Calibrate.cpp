@@ -60,8 +60,7 @@ quantc::calibrateMinMax(ModuleOp original, const NpyArray &samples) {
   // Accept (N, *shape) and, for a batch-1 model, (N, *shape[1:]).
   ArrayRef<int64_t> given(samples.shape);
   bool matches = !given.empty() && given.drop_front() == inShape;
-  bool matchesBatch1 = !given.empty() && !inShape.empty() &&
-                       inShape[0] == 1 &&
+  bool matchesBatch1 = !given.empty() && !inShape.empty() && inShape[0] == 1 &&
                        given.drop_front() == inShape.drop_front();
   if (!matches && !matchesBatch1) {
     std::string want, got;
@@ -69,8 +68,8 @@ quantc::calibrateMinMax(ModuleOp original, const NpyArray &samples) {
     llvm::interleave(inShape, w, "x");
     llvm::interleave(given, g, "x");
     return calibError("calibration data has shape " + got +
-                      " but the model input is " + want +
-                      "; expected (N, " + want + ") or, for batch 1, (N, " +
+                      " but the model input is " + want + "; expected (N, " +
+                      want + ") or, for batch 1, (N, " +
                       want.substr(want.find('x') + 1) + ")");
   }
   int64_t numSamples = given[0];
@@ -115,8 +114,7 @@ quantc::calibrateMinMax(ModuleOp original, const NpyArray &samples) {
     outputs.push_back(b.data());
 
   CalibrationTable table;
-  std::vector<TensorRange> ranges(observed.size(),
-                                  {INFINITY, -INFINITY});
+  std::vector<TensorRange> ranges(observed.size(), {INFINITY, -INFINITY});
   SmallVector<int64_t> skipped;
   for (int64_t s = 0; s < numSamples; ++s) {
     const float *sample = samples.data.data() + s * sampleSize;

@@ -31,7 +31,8 @@ quantc::readCalibrationFile(llvm::StringRef path) {
                              path.str().c_str(),
                              llvm::toString(json.takeError()).c_str());
   const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Object *tensors = root ? root->getObject("tensors") : nullptr;
+  const llvm::json::Object *tensors =
+      root ? root->getObject("tensors") : nullptr;
   if (!tensors)
     return createStringError(llvm::inconvertibleErrorCode(),
                              "calibration file '%s' has no \"tensors\" object",
@@ -67,11 +68,10 @@ llvm::Error quantc::writeCalibrationFile(llvm::StringRef path,
     const TensorRange &r = table.ranges.find(name)->second;
     tensors[name] = llvm::json::Object{{"min", r.min}, {"max", r.max}};
   }
-  llvm::json::Value root = llvm::json::Object{
-      {"version", 1},
-      {"method", table.method},
-      {"num_samples", table.numSamples},
-      {"tensors", std::move(tensors)}};
+  llvm::json::Value root = llvm::json::Object{{"version", 1},
+                                              {"method", table.method},
+                                              {"num_samples", table.numSamples},
+                                              {"tensors", std::move(tensors)}};
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)

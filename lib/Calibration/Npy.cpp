@@ -16,8 +16,8 @@ using namespace quantc;
 
 static llvm::Error npyError(llvm::StringRef path, const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "'" + path + "' is not a usable .npy file: " +
-                                     what);
+                                 "'" + path +
+                                     "' is not a usable .npy file: " + what);
 }
 
 /// The text after `'key':` in the header dict, trimmed.
@@ -71,8 +71,8 @@ llvm::Expected<NpyArray> quantc::readNpy(llvm::StringRef path) {
     isDouble = true;
   } else {
     return npyError(path, "element type " + descr.take_until([](char c) {
-                      return c == ',';
-                    }) + " is not float32 or float64");
+      return c == ',';
+    }) + " is not float32 or float64");
   }
   if (!headerValue(header, "fortran_order").starts_with("False"))
     return npyError(path, "Fortran-ordered arrays are not supported");

@@ -35,7 +35,8 @@ struct AssignWorkspacePass
 
   LogicalResult assign(func::FuncOp func) {
     MLIRContext *ctx = func.getContext();
-    auto wsType = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
+    auto wsType =
+        MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
     if (failed(func.insertArgument(func.getNumArguments(), wsType,
                                    DictionaryAttr::get(ctx, {}),
                                    func.getLoc())))

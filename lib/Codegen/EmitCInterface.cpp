@@ -83,7 +83,8 @@ LLVM::LLVMFuncOp declare(OpBuilder &b, ModuleOp module, StringRef name,
                                   LLVM::LLVMFunctionType::get(result, args));
 }
 
-struct EmitCInterfacePass : quantc::impl::QCEmitCInterfaceBase<EmitCInterfacePass> {
+struct EmitCInterfacePass
+    : quantc::impl::QCEmitCInterfaceBase<EmitCInterfacePass> {
   using QCEmitCInterfaceBase::QCEmitCInterfaceBase;
 
   void runOnOperation() override {
@@ -146,11 +147,11 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
     (i < numInputs ? inputs : outputs).push_back(std::move(entry));
   }
   std::string signature;
-  llvm::raw_string_ostream(signature) << llvm::json::Value(llvm::json::Object{
-      {"name", modelName},
-      {"inputs", std::move(inputs)},
-      {"outputs", std::move(outputs)},
-      {"workspace_size", wsSize}});
+  llvm::raw_string_ostream(signature)
+      << llvm::json::Value(llvm::json::Object{{"name", modelName},
+                                              {"inputs", std::move(inputs)},
+                                              {"outputs", std::move(outputs)},
+                                              {"workspace_size", wsSize}});
 
   OpBuilder b(ctx);
   Location loc = impl.getLoc();
@@ -200,9 +201,9 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
         fb, loc, entry->getArgument(2),
         cast<MemRefType>(impl.getArgumentTypes().back()), wsSize));
     func::CallOp::create(fb, loc, impl, args);
-    func::ReturnOp::create(
-        fb, loc,
-        ValueRange{arith::ConstantOp::create(fb, loc, fb.getI32IntegerAttr(0))});
+    func::ReturnOp::create(fb, loc,
+                           ValueRange{arith::ConstantOp::create(
+                               fb, loc, fb.getI32IntegerAttr(0))});
   }
 
   // int NAME_run(const void *const *in, void *const *out): allocates the
@@ -215,26 +216,26 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
                                   b.getFunctionType({ptrType, ptrType}, {i32}));
     Block *entry = f.addEntryBlock();
     OpBuilder fb = OpBuilder::atBlockBegin(entry);
-    Value size = LLVM::ConstantOp::create(fb, loc, i64,
-                                          fb.getI64IntegerAttr(std::max<int64_t>(wsSize, 1)));
-    Value ws = LLVM::CallOp::create(fb, loc, mallocFn, ValueRange{size})
-                   .getResult();
+    Value size = LLVM::ConstantOp::create(
+        fb, loc, i64, fb.getI64IntegerAttr(std::max<int64_t>(wsSize, 1)));
+    Value ws =
+        LLVM::CallOp::create(fb, loc, mallocFn, ValueRange{size}).getResult();
     Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
-    Value failed = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ws,
-                                        null);
+    Value failed =
+        LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ws, null);
     auto ifOp = scf::IfOp::create(fb, loc, TypeRange{i32}, failed,
                                   /*withElseRegion=*/true);
     {
       OpBuilder tb = ifOp.getThenBodyBuilder();
-      scf::YieldOp::create(
-          tb, loc,
-          ValueRange{arith::ConstantOp::create(tb, loc, tb.getI32IntegerAttr(1))});
+      scf::YieldOp::create(tb, loc,
+                           ValueRange{arith::ConstantOp::create(
+                               tb, loc, tb.getI32IntegerAttr(1))});
     }
     {
       OpBuilder eb = ifOp.getElseBodyBuilder();
-      Value rc = func::CallOp::create(
-                     eb, loc, runWs,
-                     ValueRange{entry->getArgument(0), entry->getArgument(1), ws})
+      Value rc = func::CallOp::create(eb, loc, runWs,
+                                      ValueRange{entry->getArgument(0),
+                                                 entry->getArgument(1), ws})
                      .getResult(0);
       LLVM::CallOp::create(eb, loc, freeFn, ValueRange{ws});
       scf::YieldOp::create(eb, loc, ValueRange{rc});

@@ -84,11 +84,11 @@ struct KernelEmitter {
     if (avx2) {
       auto i16Vec = VectorType::get({vectorWidth}, b.getI16Type());
       Value wWide = arith::ExtSIOp::create(b, loc, i16Vec, wBytes);
-      Value pairs = LLVM::CallIntrinsicOp::create(
-                        b, loc, accType(),
-                        b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-                        ValueRange{aWide, wWide})
-                        .getResult(0);
+      Value pairs =
+          LLVM::CallIntrinsicOp::create(
+              b, loc, accType(), b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+              ValueRange{aWide, wWide})
+              .getResult(0);
       return arith::AddIOp::create(b, loc, acc, pairs);
     }
     auto i32Vec = VectorType::get({vectorWidth}, b.getI32Type());
@@ -103,8 +103,8 @@ struct KernelEmitter {
 
   /// Sign-extends `vectorWidth` activation bytes once for all channels.
   Value widenActivation(Value bytes) {
-    auto wide = VectorType::get({vectorWidth},
-                                avx2 ? b.getI16Type() : b.getI32Type());
+    auto wide =
+        VectorType::get({vectorWidth}, avx2 ? b.getI16Type() : b.getI32Type());
     return arith::ExtSIOp::create(b, loc, wide, bytes);
   }
 
@@ -152,7 +152,8 @@ struct KernelEmitter {
             SmallVector<Value> next;
             for (int64_t j = 0; j < nt; ++j) {
               Value y = arith::ExtSIOp::create(
-                  b, loc, i32, memref::LoadOp::create(b, loc, w, {rows[j], kv}));
+                  b, loc, i32,
+                  memref::LoadOp::create(b, loc, w, {rows[j], kv}));
               next.push_back(arith::AddIOp::create(
                   b, loc, partial[j], arith::MulIOp::create(b, loc, x, y)));
             }
@@ -162,8 +163,8 @@ struct KernelEmitter {
     }
     for (int64_t j = 0; j < nt; ++j) {
       Value old = memref::LoadOp::create(b, loc, c, {m, rows[j]});
-      memref::StoreOp::create(b, loc, arith::AddIOp::create(b, loc, old, sums[j]),
-                              c, {m, rows[j]});
+      memref::StoreOp::create(
+          b, loc, arith::AddIOp::create(b, loc, old, sums[j]), c, {m, rows[j]});
     }
   }
 };
@@ -201,7 +202,8 @@ struct VectorizeInt8MatmulPass
     auto aType = cast<MemRefType>(a.getType());
     int64_t m = aType.getDimSize(0), k = aType.getDimSize(1);
     int64_t n = cast<MemRefType>(w.getType()).getDimSize(0);
-    KernelEmitter emitter{b, loc, a, w, c, k, vectorWidth, instructionSet == "avx2"};
+    KernelEmitter emitter{b, loc, a,           w,
+                          c, k,   vectorWidth, instructionSet == "avx2"};
     int64_t nMain = n - n % nTile;
     scf::ForOp::create(
         b, loc, emitter.idx(0), emitter.idx(m), emitter.idx(1), {},

@@ -37,9 +37,8 @@ std::optional<FixedPointMultiplier> quantc::decomposeMultiplier(double m) {
     shift -= 1;
   }
   if (shift > 62) {
-    multiplier = static_cast<int64_t>(
-        roundHalfEven(std::ldexp(static_cast<double>(multiplier),
-                                 -static_cast<int>(shift - 62))));
+    multiplier = static_cast<int64_t>(roundHalfEven(std::ldexp(
+        static_cast<double>(multiplier), -static_cast<int>(shift - 62))));
     shift = 62;
   }
   if (shift < 1)

@@ -38,25 +38,29 @@ cl::OptionCategory category("quantc compile options");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(category));
-cl::opt<std::string> outputPath("o", cl::desc("Output file (NAME.o, NAME.so, ...)"),
+cl::opt<std::string> outputPath("o",
+                                cl::desc("Output file (NAME.o, NAME.so, ...)"),
                                 cl::value_desc("file"), cl::cat(category));
-cl::opt<std::string> modelName(
-    "name", cl::desc("C symbol prefix (default: the output file stem)"),
-    cl::cat(category));
+cl::opt<std::string>
+    modelName("name",
+              cl::desc("C symbol prefix (default: the output file stem)"),
+              cl::cat(category));
 cl::opt<std::string> calibrationData(
     "calibration-data",
     cl::desc(".npy file of representative inputs, one sample per row"),
     cl::value_desc("file.npy"), cl::cat(category));
-cl::opt<std::string> saveCalibration(
-    "save-calibration", cl::desc("Write the calibration ranges (JSON)"),
-    cl::value_desc("file.json"), cl::cat(category));
+cl::opt<std::string>
+    saveCalibration("save-calibration",
+                    cl::desc("Write the calibration ranges (JSON)"),
+                    cl::value_desc("file.json"), cl::cat(category));
 cl::opt<std::string> loadCalibration(
     "load-calibration",
     cl::desc("Read calibration ranges (JSON) instead of running calibration"),
     cl::value_desc("file.json"), cl::cat(category));
-cl::opt<std::string> calibrationMethod(
-    "calibration-method", cl::desc("How ranges are chosen: minmax"),
-    cl::init("minmax"), cl::cat(category));
+cl::opt<std::string>
+    calibrationMethod("calibration-method",
+                      cl::desc("How ranges are chosen: minmax"),
+                      cl::init("minmax"), cl::cat(category));
 enum class Precision { Int8, Fp32 };
 cl::opt<Precision> precision(
     "precision", cl::desc("Numeric precision of the compiled model"),
@@ -77,10 +81,12 @@ cl::opt<Emit> emit(
                           "the qc-dialect model after quantization")),
     cl::init(Emit::Obj), cl::cat(category));
 cl::opt<std::string> targetTriple(
-    "target", cl::desc("Target triple (default: the host), e.g. aarch64-linux-gnu"),
+    "target",
+    cl::desc("Target triple (default: the host), e.g. aarch64-linux-gnu"),
     cl::cat(category));
-cl::opt<std::string> targetCPU("mcpu", cl::desc("Target CPU (default: host "
-                                                "CPU for the host, else generic)"),
+cl::opt<std::string> targetCPU("mcpu",
+                               cl::desc("Target CPU (default: host "
+                                        "CPU for the host, else generic)"),
                                cl::cat(category));
 cl::opt<std::string> targetAttrs("mattr",
                                  cl::desc("Target features, e.g. +dotprod"),
@@ -110,20 +116,20 @@ int linkShared(llvm::StringRef object, llvm::StringRef output,
   if (triple.getArch() == host.getArch())
     candidates = {"cc", "gcc", "clang-22", "clang"};
   else
-    candidates = {triple.str() + "-gcc", triple.getArchName().str() +
-                                             "-linux-gnu-gcc"};
+    candidates = {triple.str() + "-gcc",
+                  triple.getArchName().str() + "-linux-gnu-gcc"};
   for (const std::string &name : candidates) {
     auto program = llvm::sys::findProgramByName(name);
     if (!program)
       continue;
     std::string err;
-    SmallVector<llvm::StringRef> args = {*program, "-shared", "-o", output,
-                                         object, "-lm"};
-    int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
-                                       &err);
+    SmallVector<llvm::StringRef> args = {*program, "-shared", "-o",
+                                         output,   object,    "-lm"};
+    int rc =
+        llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0, &err);
     if (rc != 0)
-      return fail("linking the shared library with " + *program +
-                  " failed" + (err.empty() ? "" : ": " + err));
+      return fail("linking the shared library with " + *program + " failed" +
+                  (err.empty() ? "" : ": " + err));
     return 0;
   }
   return fail("no C compiler found to link a shared library for " +
@@ -138,8 +144,8 @@ int compile() {
 
   auto buffer = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
   if (!buffer)
-    return fail("cannot read '" + modelPath + "': " +
-                buffer.getError().message());
+    return fail("cannot read '" + modelPath +
+                "': " + buffer.getError().message());
   OwningOpRef<ModuleOp> module =
       importONNX((*buffer)->getBuffer(), modelPath, &context);
   if (!module)
@@ -147,8 +153,11 @@ int compile() {
 
   if (outputPath.empty()) {
     llvm::SmallString<128> p(llvm::sys::path::stem(modelPath));
-    p += emit == Emit::Shared ? ".so" : emit == Emit::Asm ? ".s"
-         : emit == Emit::LLVM ? ".ll" : emit == Emit::MLIR ? ".mlir" : ".o";
+    p += emit == Emit::Shared ? ".so"
+         : emit == Emit::Asm  ? ".s"
+         : emit == Emit::LLVM ? ".ll"
+         : emit == Emit::MLIR ? ".mlir"
+                              : ".o";
     outputPath = std::string(p);
   }
   std::string name = modelName.empty()
@@ -259,8 +268,8 @@ int compile() {
   llvm::SmallString<128> tempObject;
   if (emit == Emit::Shared) {
     int fd;
-    if (auto ec = llvm::sys::fs::createTemporaryFile("quantc", "o", fd,
-                                                     tempObject))
+    if (auto ec =
+            llvm::sys::fs::createTemporaryFile("quantc", "o", fd, tempObject))
       return fail("cannot create a temporary file: " + ec.message());
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     objectPath = std::string(tempObject);

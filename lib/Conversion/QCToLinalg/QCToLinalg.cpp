@@ -95,8 +95,8 @@ Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo, int64_t hi) {
 Value roundingShift(OpBuilder &b, Location loc, Value v, Value shift) {
   Type i64 = b.getI64Type();
   Value one = constI(b, loc, i64, 1);
-  Value half =
-      arith::ShLIOp::create(b, loc, one, arith::SubIOp::create(b, loc, shift, one));
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
   return arith::ShRSIOp::create(b, loc, arith::AddIOp::create(b, loc, v, half),
                                 shift);
 }
@@ -106,8 +106,7 @@ Value centeredProduct(OpBuilder &b, Location loc, Value x, int64_t zp,
                       int64_t multiplier) {
   Type i64 = b.getI64Type();
   Value wide = arith::ExtSIOp::create(b, loc, i64, x);
-  Value centered =
-      arith::SubIOp::create(b, loc, wide, constI(b, loc, i64, zp));
+  Value centered = arith::SubIOp::create(b, loc, wide, constI(b, loc, i64, zp));
   return arith::MulIOp::create(b, loc, centered,
                                constI(b, loc, i64, multiplier));
 }
@@ -221,9 +220,9 @@ Value buildContraction(OpBuilder &b, Location loc, Value a, Value w,
   SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, ctx),
                                  AffineMap::get(3, 0, {n, k}, ctx),
                                  AffineMap::get(3, 0, {m, n}, ctx)};
-  SmallVector<utils::IteratorType> iterators = {
-      utils::IteratorType::parallel, utils::IteratorType::parallel,
-      utils::IteratorType::reduction};
+  SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
+                                                utils::IteratorType::parallel,
+                                                utils::IteratorType::reduction};
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), ValueRange{a, w}, init, maps, iterators,
       [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -248,10 +247,9 @@ Value broadcastRows(OpBuilder &b, Location loc, Value bias,
                     RankedTensorType type) {
   MLIRContext *ctx = b.getContext();
   AffineMap map = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-  return buildElementwise(b, loc, bias, {map}, type,
-                          [](OpBuilder &, Location, ValueRange args) {
-                            return args[0];
-                          });
+  return buildElementwise(
+      b, loc, bias, {map}, type,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 Value relu(OpBuilder &b, Location loc, Value x) {
@@ -278,9 +276,9 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     } else {
       Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                             type.getElementType());
-      init = linalg::FillOp::create(rewriter, loc, constF(rewriter, loc, 0),
-                                    empty)
-                 .getResult(0);
+      init =
+          linalg::FillOp::create(rewriter, loc, constF(rewriter, loc, 0), empty)
+              .getResult(0);
     }
     Value out = buildContraction(rewriter, loc, adaptor.getInput(),
                                  adaptor.getWeight(), init);
@@ -321,8 +319,8 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
         return op.emitOpError("bias of channel ")
                << c << " overflows int32 after folding the input zero point";
       bias[c] = static_cast<int32_t>(folded);
-      double m = in.getScale() * wScales[wScales.size() == 1 ? 0 : c] /
-                 out.getScale();
+      double m =
+          in.getScale() * wScales[wScales.size() == 1 ? 0 : c] / out.getScale();
       auto fixed = decomposeMultiplier(m);
       if (!fixed)
         return op.emitOpError("requantization multiplier ")
@@ -352,8 +350,8 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     AffineMap rowMap = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
     int64_t zp = out.getZeroPoint();
     int64_t lo = lowerBound(op.getFusedActivation(), zp);
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Value result = buildElementwise(
         rewriter, loc, ValueRange{acc, mConst, sConst},
         {rewriter.getMultiDimIdentityMap(2), rowMap, rowMap}, resultType,
@@ -377,8 +375,8 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
 LogicalResult buildRescale(Operation *op, ConversionPatternRewriter &rewriter,
                            ValueRange converted, ArrayRef<Value> originals,
                            Activation act, const TypeConverter *converter) {
-  auto resultType =
-      cast<RankedTensorType>(converter->convertType(op->getResult(0).getType()));
+  auto resultType = cast<RankedTensorType>(
+      converter->convertType(op->getResult(0).getType()));
   auto out = perTensor(op->getResult(0));
   double maxM = 0;
   SmallVector<double> ms;
@@ -410,7 +408,8 @@ LogicalResult buildRescale(Operation *op, ConversionPatternRewriter &rewriter,
           Value p = centeredProduct(b, l, x, zps[i], multipliers[i]);
           sum = sum ? arith::AddIOp::create(b, l, sum, p).getResult() : p;
         }
-        Value v = roundingShift(b, l, sum, constI(b, l, b.getI64Type(), *shift));
+        Value v =
+            roundingShift(b, l, sum, constI(b, l, b.getI64Type(), *shift));
         v = arith::AddIOp::create(b, l, v, constI(b, l, b.getI64Type(), zpOut));
         return clampToI8(b, l, v, lo, 127);
       });
@@ -468,8 +467,8 @@ struct LowerReshape : OpConversionPattern<ReshapeOp> {
     Location loc = op.getLoc();
     Value v = adaptor.getInput();
     auto inType = cast<RankedTensorType>(v.getType());
-    auto outType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto outType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     if (inType.getRank() == 0 || outType.getRank() == 0)
       return rewriter.notifyMatchFailure(op, "rank-0 reshape");
     // Collapse to 1-D, then expand: both are views after bufferization.
@@ -538,9 +537,10 @@ struct ConvertQCToLinalgPass
 
 void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                                         RewritePatternSet &patterns) {
-  patterns.add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
-               LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape,
-               LowerMatMul>(converter, patterns.getContext());
+  patterns
+      .add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
+           LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape, LowerMatMul>(
+          converter, patterns.getContext());
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

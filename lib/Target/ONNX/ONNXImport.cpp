@@ -31,8 +31,8 @@ namespace {
 /// A constant tensor known at import time (initializer or Constant node).
 struct ConstTensor {
   std::vector<int64_t> shape;
-  std::vector<float> floats;   // for FLOAT tensors
-  std::vector<int64_t> ints;   // for INT64/INT32 tensors
+  std::vector<float> floats; // for FLOAT tensors
+  std::vector<int64_t> ints; // for INT64/INT32 tensors
   bool isFloat = true;
   int64_t numElements() const {
     int64_t n = 1;
@@ -45,7 +45,8 @@ struct ConstTensor {
 class Importer {
 public:
   Importer(MLIRContext *ctx, StringRef fileName)
-      : ctx(ctx), builder(ctx), fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
+      : ctx(ctx), builder(ctx),
+        fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
 
@@ -184,8 +185,8 @@ static const onnx::AttributeProto *attr(const onnx::NodeProto &node,
 LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   const std::string &op = node.op_type();
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return error(&node, index) << "operator domain '" << node.domain()
-                               << "' is not supported";
+    return error(&node, index)
+           << "operator domain '" << node.domain() << "' is not supported";
   if (node.output_size() < 1)
     return error(&node, index) << "has no output";
   const std::string &outName = node.output(0);
@@ -251,8 +252,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
     int64_t outer = 1, inner = 1;
     for (int64_t i = 0; i < rank; ++i)
       (i < axis ? outer : inner) *= shape[i];
-    return define(qc::ReshapeOp::create(
-        builder, loc, f32Tensor({outer, inner}), in[0]));
+    return define(
+        qc::ReshapeOp::create(builder, loc, f32Tensor({outer, inner}), in[0]));
   }
   if (op == "Reshape") {
     std::vector<int64_t> target;
@@ -296,9 +297,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
       known *= target[inferred];
     }
     if (known != total)
-      return error(&node, index) << "cannot reshape " << total
-                                 << " elements into " << known;
-    return define(qc::ReshapeOp::create(builder, loc, f32Tensor(target), in[0]));
+      return error(&node, index)
+             << "cannot reshape " << total << " elements into " << known;
+    return define(
+        qc::ReshapeOp::create(builder, loc, f32Tensor(target), in[0]));
   }
   if (op == "Gemm" || op == "MatMul") {
     bool gemm = op == "Gemm";
@@ -333,13 +335,12 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
       w.floats.resize(n * k);
       for (int64_t i = 0; i < n; ++i)
         for (int64_t j = 0; j < k; ++j)
-          w.floats[i * k + j] =
-              alpha * (transB ? bConst->floats[i * k + j]
-                              : bConst->floats[j * n + i]);
+          w.floats[i * k + j] = alpha * (transB ? bConst->floats[i * k + j]
+                                                : bConst->floats[j * n + i]);
       Value weight = materialize(w, locFor(node.input(1)));
-      result = qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}),
-                                            in[0], weight, Value(),
-                                            qc::Activation::None);
+      result =
+          qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), in[0],
+                                       weight, Value(), qc::Activation::None);
     } else {
       if (!in[1] || transB || alpha != 1.0f)
         return error(&node, index) << "B must be a constant unless transB = 0 "
@@ -348,8 +349,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
       if (bShape.size() != 2 || bShape[0] != k)
         return error(&node, index) << "B must be 2-D with " << k << " rows";
       n = bShape[1];
-      result = qc::MatMulOp::create(builder, loc, f32Tensor({m, n}), in[0],
-                                    in[1]);
+      result =
+          qc::MatMulOp::create(builder, loc, f32Tensor({m, n}), in[0], in[1]);
     }
     if (gemm && node.input_size() > 2 && !node.input(2).empty()) {
       const ConstTensor *cConst = constantOf(node.input(2));
@@ -367,8 +368,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
       SmallVector<int64_t> shape;
       if (!OpTrait::util::getBroadcastedShape({m, n}, shapeOf(c), shape) ||
           shape != SmallVector<int64_t>{m, n})
-        return error(&node, index) << "C does not broadcast to [" << m << ", "
-                                   << n << "]";
+        return error(&node, index)
+               << "C does not broadcast to [" << m << ", " << n << "]";
       // Canonicalization folds a per-column constant into the bias.
       result = qc::AddOp::create(builder, loc, f32Tensor({m, n}), result, c,
                                  qc::Activation::None);
@@ -399,15 +400,16 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       continue;
     const auto &type = input.type();
     if (!type.has_tensor_type())
-      return emitError(fileLoc) << "graph input '" << input.name()
-                                << "' is not a tensor",
+      return emitError(fileLoc)
+                 << "graph input '" << input.name() << "' is not a tensor",
              nullptr;
     const auto &tt = type.tensor_type();
     if (tt.elem_type() != onnx::TensorProto::FLOAT)
       return emitError(fileLoc)
                  << "graph input '" << input.name() << "' has element type "
                  << onnx::TensorProto::DataType_Name(
-                        static_cast<onnx::TensorProto::DataType>(tt.elem_type()))
+                        static_cast<onnx::TensorProto::DataType>(
+                            tt.elem_type()))
                  << "; only float32 inputs are supported",
              nullptr;
     SmallVector<int64_t> shape;
@@ -491,7 +493,7 @@ void quantc::registerONNXImportTranslation() {
                 .release());
       },
       [](DialectRegistry &registry) {
-        registry.insert<qc::QCDialect, func::FuncDialect,
-                        arith::ArithDialect>();
+        registry
+            .insert<qc::QCDialect, func::FuncDialect, arith::ArithDialect>();
       });
 }

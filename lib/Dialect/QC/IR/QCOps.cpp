@@ -4,11 +4,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Dialect/Traits.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -47,8 +47,8 @@ Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
 std::string quantc::qc::getTensorName(Value value) {
   if (auto arg = dyn_cast<BlockArgument>(value)) {
     if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        kNameAttr))
+      if (auto name =
+              func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr))
         return name.str();
     return {};
   }
@@ -89,20 +89,20 @@ static LogicalResult verifyActivationType(Operation *op, Type element,
                                           StringRef what) {
   auto q = dyn_cast<quant::UniformQuantizedType>(element);
   if (!q)
-    return op->emitOpError() << what
-                             << " must be a per-tensor !quant.uniform type, got "
-                             << element;
+    return op->emitOpError()
+           << what << " must be a per-tensor !quant.uniform type, got "
+           << element;
   if (q.getStorageTypeIntegralWidth() != 8 || !q.isSigned())
-    return op->emitOpError() << what << " must have i8 storage, got "
-                             << element;
+    return op->emitOpError()
+           << what << " must have i8 storage, got " << element;
   return success();
 }
 
 /// Operands and results are either all float or all quantized.
 static LogicalResult verifySameKind(Operation *op) {
   std::optional<bool> quantized;
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(),
-                                   op->getResultTypes())) {
+  for (Type t :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
     bool isQ = isQuantizedTensor(t);
     if (quantized && *quantized != isQ)
       return op->emitOpError(
@@ -192,7 +192,8 @@ LogicalResult FullyConnectedOp::verify() {
     auto zeroPoints =
         isa<quant::UniformQuantizedPerAxisType>(bElt)
             ? SmallVector<int64_t>(
-                  cast<quant::UniformQuantizedPerAxisType>(bElt).getZeroPoints())
+                  cast<quant::UniformQuantizedPerAxisType>(bElt)
+                      .getZeroPoints())
             : SmallVector<int64_t>{
                   cast<quant::UniformQuantizedType>(bElt).getZeroPoint()};
     if (llvm::any_of(zeroPoints, [](int64_t z) { return z != 0; }))
@@ -238,9 +239,10 @@ LogicalResult AddOp::verify() {
     return emitOpError("result shape must be the broadcast shape of the "
                        "operands");
   if (isQuantizedTensor(l)) {
-    for (auto [v, what] : {std::pair<Type, StringRef>{l.getElementType(), "lhs"},
-                           {r.getElementType(), "rhs"},
-                           {out.getElementType(), "result"}})
+    for (auto [v, what] :
+         {std::pair<Type, StringRef>{l.getElementType(), "lhs"},
+          {r.getElementType(), "rhs"},
+          {out.getElementType(), "result"}})
       if (failed(verifyActivationType(*this, v, what)))
         return failure();
   } else if (l.getElementType() != r.getElementType() ||
@@ -304,11 +306,10 @@ LogicalResult ReluOp::verify() {
   if (getInput().getType().getShape() != getResult().getType().getShape())
     return emitOpError("result shape must equal the input shape");
   if (isQuantizedTensor(getInput().getType()))
-    return success(
-        succeeded(verifyActivationType(*this, elementOf(getInput()),
-                                       "input")) &&
-        succeeded(verifyActivationType(*this, elementOf(getResult()),
-                                       "result")));
+    return success(succeeded(verifyActivationType(*this, elementOf(getInput()),
+                                                  "input")) &&
+                   succeeded(verifyActivationType(*this, elementOf(getResult()),
+                                                  "result")));
   return success();
 }
 
@@ -316,8 +317,7 @@ namespace {
 /// relu(op) -> op activation <relu> for float ops that take a fused
 /// activation and have no other use. The fused op keeps the relu's location,
 /// and so its tensor name: calibration observes the activated tensor.
-template <typename OpTy>
-struct FuseReluInto : OpRewritePattern<ReluOp> {
+template <typename OpTy> struct FuseReluInto : OpRewritePattern<ReluOp> {
   using OpRewritePattern<ReluOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(ReluOp relu,
                                 PatternRewriter &rewriter) const override {
@@ -351,8 +351,9 @@ struct FoldReluRelu : OpRewritePattern<ReluOp> {
 
 void ReluOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                          MLIRContext *context) {
-  results.add<FuseReluInto<FullyConnectedOp>, FuseReluInto<AddOp>,
-              FoldReluRelu>(context);
+  results
+      .add<FuseReluInto<FullyConnectedOp>, FuseReluInto<AddOp>, FoldReluRelu>(
+          context);
 }
 
 //===----------------------------------------------------------------------===//

@@ -65,8 +65,7 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
     auto tensorType = cast<RankedTensorType>(value.getType());
     auto qTensor = tensorType.clone(qType);
     auto q = quant::QuantizeCastOp::create(b, value.getLoc(), qTensor, value);
-    auto dq =
-        quant::DequantizeCastOp::create(b, value.getLoc(), tensorType, q);
+    auto dq = quant::DequantizeCastOp::create(b, value.getLoc(), tensorType, q);
     value.replaceAllUsesExcept(dq.getResult(), q.getOperation());
     return dq;
   }
@@ -164,9 +163,8 @@ void InsertQDQPass::quantizeWeights(FullyConnectedOp fc, double inputScale) {
   auto makeType = [&](IntegerType storage, ArrayRef<double> s, int64_t qmin,
                       int64_t qmax) -> Type {
     if (s.size() == 1)
-      return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
-                                              storage, f32, s[0], 0, qmin,
-                                              qmax);
+      return quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, storage, f32, s[0], 0, qmin, qmax);
     SmallVector<int64_t> zps(s.size(), 0);
     return quant::UniformQuantizedPerAxisType::get(
         quant::QuantizationFlags::Signed, storage, f32, s, zps, 0, qmin, qmax);
@@ -192,16 +190,17 @@ void InsertQDQPass::quantizeWeights(FullyConnectedOp fc, double inputScale) {
   int64_t c = 0;
   for (float v : bias.getValues<float>()) {
     double s = biasScales[biasScales.size() == 1 ? 0 : c++];
-    bq.push_back(static_cast<int32_t>(
-        quantizeToStorage(v, s, 0, INT32_MIN, INT32_MAX)));
+    bq.push_back(
+        static_cast<int32_t>(quantizeToStorage(v, s, 0, INT32_MIN, INT32_MAX)));
   }
   auto bType = cast<RankedTensorType>(bias.getType());
   auto bStorage = RankedTensorType::get(bType.getShape(), i32);
   Value braw = arith::ConstantOp::create(
-      b, loc, bStorage, DenseElementsAttr::get(bStorage, ArrayRef<int32_t>(bq)));
+      b, loc, bStorage,
+      DenseElementsAttr::get(bStorage, ArrayRef<int32_t>(bq)));
   Value bqv = quant::StorageCastOp::create(
-      b, loc,
-      bType.clone(makeType(i32, biasScales, INT32_MIN, INT32_MAX)), braw);
+      b, loc, bType.clone(makeType(i32, biasScales, INT32_MIN, INT32_MAX)),
+      braw);
   Value bd = quant::DequantizeCastOp::create(b, loc, bType, bqv);
   fc.getBiasMutable().assign(bd);
 }

@@ -48,9 +48,8 @@ struct InstrumentPass : qc::impl::QCInstrumentBase<InstrumentPass> {
       SmallVector<Type> resultTypes;
       for (Value v : results)
         resultTypes.push_back(v.getType());
-      func.setFunctionType(
-          FunctionType::get(func.getContext(),
-                            func.getFunctionType().getInputs(), resultTypes));
+      func.setFunctionType(FunctionType::get(
+          func.getContext(), func.getFunctionType().getInputs(), resultTypes));
       if (ArrayAttr resAttrs = func.getResAttrsAttr()) {
         SmallVector<Attribute> attrs(resAttrs.getValue());
         attrs.resize(results.size(),

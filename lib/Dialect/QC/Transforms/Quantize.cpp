@@ -26,8 +26,7 @@ Value quantizedSource(Value v) {
 /// Matches `qcast(op(dcast(a), dcast(b), ...))` where the op's result has
 /// no other use, and rebuilds the op on the quantized operands with the
 /// qcast's result type. `accept` checks op-specific conditions.
-template <typename OpTy>
-struct QuantizeOp : OpRewritePattern<OpTy> {
+template <typename OpTy> struct QuantizeOp : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   virtual bool accept(OpTy op, ArrayRef<Value> operands,
@@ -54,9 +53,9 @@ struct QuantizeOp : OpRewritePattern<OpTy> {
     Type resultType = qcast.getResult().getType();
     if (!accept(op, operands, resultType))
       return failure();
-    Operation *quantized = rewriter.create(
-        op->getLoc(), op->getName().getIdentifier(), operands, {resultType},
-        op->getAttrs());
+    Operation *quantized =
+        rewriter.create(op->getLoc(), op->getName().getIdentifier(), operands,
+                        {resultType}, op->getAttrs());
     rewriter.replaceOp(qcast, quantized->getResults());
     rewriter.eraseOp(op);
     return success();
@@ -144,8 +143,8 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
     // stand for around float-fallback ops).
     GreedyRewriteConfig config;
     config.enableFolding(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };
