@@ -252,6 +252,13 @@ Value broadcastRows(OpBuilder &b, Location loc, Value bias,
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
+/// A float tensor of `type` filled with zeros.
+Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::FillOp::create(b, loc, constF(b, loc, 0), empty).getResult(0);
+}
+
 Value relu(OpBuilder &b, Location loc, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   return buildElementwise(
@@ -270,16 +277,9 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
       return lowerQuantized(op, adaptor, rewriter);
     Location loc = op.getLoc();
     auto type = op.getType();
-    Value init;
-    if (adaptor.getBias()) {
-      init = broadcastRows(rewriter, loc, adaptor.getBias(), type);
-    } else {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                            type.getElementType());
-      init =
-          linalg::FillOp::create(rewriter, loc, constF(rewriter, loc, 0), empty)
-              .getResult(0);
-    }
+    Value init = adaptor.getBias()
+                     ? broadcastRows(rewriter, loc, adaptor.getBias(), type)
+                     : zeroFilled(rewriter, loc, type);
     Value out = buildContraction(rewriter, loc, adaptor.getInput(),
                                  adaptor.getWeight(), init);
     if (op.getFusedActivation() == Activation::Relu)
@@ -498,11 +498,7 @@ struct LowerMatMul : OpConversionPattern<MatMulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = op.getType();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                          type.getElementType());
-    Value zero =
-        linalg::FillOp::create(rewriter, loc, constF(rewriter, loc, 0), empty)
-            .getResult(0);
+    Value zero = zeroFilled(rewriter, loc, type);
     auto mm = linalg::MatmulOp::create(
         rewriter, loc, TypeRange{type},
         ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{zero});
