@@ -167,6 +167,10 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
 
   impl.setSymName(modelName + "_impl");
   impl.setPrivate();
+  // Visibility alone does not survive func-to-llvm: ask for internal
+  // linkage so only the C ABI is exported from the object.
+  impl->setAttr("llvm.linkage",
+                LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
 
   // size_t NAME_workspace_size(void)
   {
