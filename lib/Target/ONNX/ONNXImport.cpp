@@ -399,28 +399,33 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     if (constants.count(input.name()))
       continue;
     const auto &type = input.type();
-    if (!type.has_tensor_type())
-      return emitError(fileLoc)
-                 << "graph input '" << input.name() << "' is not a tensor",
-             nullptr;
+    if (!type.has_tensor_type()) {
+      emitError(fileLoc) << "graph input '" << input.name()
+                         << "' is not a tensor";
+      return nullptr;
+    }
     const auto &tt = type.tensor_type();
-    if (tt.elem_type() != onnx::TensorProto::FLOAT)
-      return emitError(fileLoc)
-                 << "graph input '" << input.name() << "' has element type "
-                 << onnx::TensorProto::DataType_Name(
-                        static_cast<onnx::TensorProto::DataType>(
-                            tt.elem_type()))
-                 << "; only float32 inputs are supported",
-             nullptr;
+    if (tt.elem_type() != onnx::TensorProto::FLOAT) {
+      emitError(fileLoc) << "graph input '" << input.name()
+                         << "' has element type "
+                         << onnx::TensorProto::DataType_Name(
+                                static_cast<onnx::TensorProto::DataType>(
+                                    tt.elem_type()))
+                         << "; only float32 inputs are supported";
+      return nullptr;
+    }
     SmallVector<int64_t> shape;
     for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
-      if (!d.has_dim_value() || d.dim_value() <= 0)
-        return emitError(fileLoc)
-                   << "graph input '" << input.name() << "' has a symbolic "
-                   << "or unknown dimension "
-                   << (d.has_dim_param() ? "'" + d.dim_param() + "' " : "")
-                   << "at index " << i << "; static shapes are required",
-               nullptr;
+      if (!d.has_dim_value() || d.dim_value() <= 0) {
+        emitError(fileLoc) << "graph input '" << input.name()
+                           << "' has a symbolic "
+                           << "or unknown dimension "
+                           << (d.has_dim_param() ? "'" + d.dim_param() + "' "
+                                                 : "")
+                           << "at index " << i
+                           << "; static shapes are required";
+        return nullptr;
+      }
       shape.push_back(d.dim_value());
     }
     argTypes.push_back(f32Tensor(shape));
@@ -444,10 +449,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   SmallVector<Attribute> outNames;
   for (const auto &output : graph.output()) {
     Value v = valueOf(output.name());
-    if (!v)
-      return emitError(fileLoc) << "graph output '" << output.name()
-                                << "' is not computed by any supported node",
-             nullptr;
+    if (!v) {
+      emitError(fileLoc) << "graph output '" << output.name()
+                         << "' is not computed by any supported node";
+      return nullptr;
+    }
     results.push_back(v);
     outNames.push_back(builder.getStringAttr(output.name()));
   }
