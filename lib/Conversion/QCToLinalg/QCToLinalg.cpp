@@ -130,13 +130,6 @@ DenseIntElementsAttr storageConstant(Value v) {
   return {};
 }
 
-SmallVector<double> scalesOf(Type element) {
-  if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
-    return {t.getScale()};
-  return SmallVector<double>(
-      cast<quant::UniformQuantizedPerAxisType>(element).getScales());
-}
-
 //===----------------------------------------------------------------------===//
 // quant casts
 //===----------------------------------------------------------------------===//
@@ -157,7 +150,7 @@ struct LowerQuantizeCast : OpConversionPattern<quant::QuantizeCastOp> {
   matchAndRewrite(quant::QuantizeCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto q = perTensor(op.getResult());
-    if (!q || q.getStorageTypeIntegralWidth() != 8 || !q.isSigned())
+    if (!isInt8ActivationType(op.getResult().getType()))
       return rewriter.notifyMatchFailure(op, "only i8 per-tensor qcast");
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
@@ -302,7 +295,7 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     auto wType = op.getWeight().getType();
     int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
     SmallVector<double> wScales =
-        scalesOf(cast<ShapedType>(wType).getElementType());
+        getQuantScales(cast<ShapedType>(wType).getElementType());
 
     // Fold the input zero point into the bias: the kernel is then a plain
     // i8 x i8 dot product.

@@ -160,26 +160,22 @@ Value Importer::valueOf(const std::string &name) {
   return {};
 }
 
-static int64_t attrInt(const onnx::NodeProto &node, StringRef name,
-                       int64_t dflt) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return a.i();
-  return dflt;
-}
-static float attrFloat(const onnx::NodeProto &node, StringRef name,
-                       float dflt) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return a.f();
-  return dflt;
-}
 static const onnx::AttributeProto *attr(const onnx::NodeProto &node,
                                         StringRef name) {
   for (const auto &a : node.attribute())
     if (a.name() == name)
       return &a;
   return nullptr;
+}
+static int64_t attrInt(const onnx::NodeProto &node, StringRef name,
+                       int64_t dflt) {
+  const onnx::AttributeProto *a = attr(node, name);
+  return a ? a->i() : dflt;
+}
+static float attrFloat(const onnx::NodeProto &node, StringRef name,
+                       float dflt) {
+  const onnx::AttributeProto *a = attr(node, name);
+  return a ? a->f() : dflt;
 }
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {

@@ -69,13 +69,12 @@ bool quantc::qc::isQuantizedTensor(Type type) {
   return tensor && isa<quant::QuantizedType>(tensor.getElementType());
 }
 
-static Type elementOf(Value v) {
-  return cast<ShapedType>(v.getType()).getElementType();
+bool quantc::qc::isInt8ActivationType(Type type) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
+  return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
 }
 
-/// Scales of a quantized element type: one for a per-tensor type, one per
-/// channel for a per-axis type.
-static SmallVector<double> scalesOf(Type element) {
+SmallVector<double> quantc::qc::getQuantScales(Type element) {
   if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
     return {t.getScale()};
   if (auto t = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
@@ -83,16 +82,19 @@ static SmallVector<double> scalesOf(Type element) {
   return {};
 }
 
+static Type elementOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
 /// Verifies that `element` is a per-tensor quantized type with signed 8-bit
 /// storage (the activation type of docs/quantization.md).
 static LogicalResult verifyActivationType(Operation *op, Type element,
                                           StringRef what) {
-  auto q = dyn_cast<quant::UniformQuantizedType>(element);
-  if (!q)
+  if (!isa<quant::UniformQuantizedType>(element))
     return op->emitOpError()
            << what << " must be a per-tensor !quant.uniform type, got "
            << element;
-  if (q.getStorageTypeIntegralWidth() != 8 || !q.isSigned())
+  if (!isInt8ActivationType(element))
     return op->emitOpError()
            << what << " must have i8 storage, got " << element;
   return success();
@@ -177,8 +179,8 @@ LogicalResult FullyConnectedOp::verify() {
     auto bq = dyn_cast<quant::QuantizedType>(bElt);
     if (bq.getStorageTypeIntegralWidth() != 32 || !bq.isSigned())
       return emitOpError("bias must have i32 storage, got ") << bElt;
-    SmallVector<double> bs = scalesOf(bElt), ws = scalesOf(wElt);
-    double sIn = scalesOf(in.getElementType())[0];
+    SmallVector<double> bs = getQuantScales(bElt), ws = getQuantScales(wElt);
+    double sIn = getQuantScales(in.getElementType())[0];
     if (bs.size() != 1 && bs.size() != ws.size())
       return emitOpError("bias and weight have different numbers of scales");
     for (size_t c = 0; c < std::max(bs.size(), ws.size()); ++c) {

@@ -62,11 +62,6 @@ template <typename OpTy> struct QuantizeOp : OpRewritePattern<OpTy> {
   }
 };
 
-bool isI8PerTensor(Type t) {
-  auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
-  return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
-}
-
 struct QuantizeFullyConnected : QuantizeOp<FullyConnectedOp> {
   using QuantizeOp::QuantizeOp;
   bool accept(FullyConnectedOp op, ArrayRef<Value> operands,
@@ -84,15 +79,17 @@ struct QuantizeFullyConnected : QuantizeOp<FullyConnectedOp> {
       if (!b || b.getStorageTypeIntegralWidth() != 32)
         return false;
     }
-    return isI8PerTensor(operands[0].getType()) && isI8PerTensor(resultType);
+    return isInt8ActivationType(operands[0].getType()) &&
+           isInt8ActivationType(resultType);
   }
 };
 
 struct QuantizeElementwise {
   static bool accept(ArrayRef<Value> operands, Type resultType) {
-    return llvm::all_of(operands,
-                        [](Value v) { return isI8PerTensor(v.getType()); }) &&
-           isI8PerTensor(resultType);
+    return llvm::all_of(
+               operands,
+               [](Value v) { return isInt8ActivationType(v.getType()); }) &&
+           isInt8ActivationType(resultType);
   }
 };
 

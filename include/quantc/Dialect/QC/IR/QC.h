@@ -43,6 +43,14 @@ inline constexpr llvm::StringLiteral kNameAttr = "qc.name";
 /// Returns true when `type` is a tensor of quantized elements.
 bool isQuantizedTensor(mlir::Type type);
 
+/// Returns true when `type` (an element type or a tensor of it) is the int8
+/// activation type of docs/quantization.md: per-tensor, signed 8-bit storage.
+bool isInt8ActivationType(mlir::Type type);
+
+/// Scales of a quantized element type: one for a per-tensor type, one per
+/// channel for a per-axis type; empty for anything else.
+llvm::SmallVector<double> getQuantScales(mlir::Type element);
+
 } // namespace qc
 } // namespace quantc
 
