@@ -11,7 +11,7 @@ packages=(
   # ONNX import
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Tests: models, reference, Python package
-  python3-numpy python3-onnx python3-torch python3-sklearn python3-pytest
+  python3-numpy python3-onnx python3-torch python3-torchvision python3-sklearn python3-pytest
   # ARM64 cross build and emulation
   g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )

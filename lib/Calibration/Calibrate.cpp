@@ -55,6 +55,11 @@ quantc::calibrateMinMax(ModuleOp original, const NpyArray &samples) {
   func->setAttr("qc.output_names", ArrayAttr::get(ctx, allNames));
 
   auto inputType = cast<RankedTensorType>(func.getArgumentTypes()[0]);
+  if (!inputType.getElementType().isF32())
+    return calibError("the model input has element type " +
+                      llvm::formatv("{0}", inputType.getElementType()).str() +
+                      "; calibration needs a float32 input (compile with "
+                      "--precision fp32)");
   ArrayRef<int64_t> inShape = inputType.getShape();
   int64_t sampleSize = inputType.getNumElements();
   // Accept (N, *shape) and, for a batch-1 model, (N, *shape[1:]).

@@ -32,6 +32,8 @@ std::string dtypeName(Type t) {
     return "int8";
   if (t.isSignlessInteger(32))
     return "int32";
+  if (t.isSignlessInteger(64))
+    return "int64";
   std::string s;
   llvm::raw_string_ostream os(s);
   os << t;

@@ -41,7 +41,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // Each step, and why it is here:
   std::string pipeline = llvm::formatv(
       // qc ops become integer/float linalg on tensors.
-      "func.func(convert-qc-to-linalg),canonicalize,"
+      "func.func(convert-qc-to-linalg,qc-approximate-math),canonicalize,"
       // Tensors become buffers; results become out-params written in place
       // so the caller's output buffers are used directly.
       "one-shot-bufferize{{bufferize-function-boundaries "
@@ -51,7 +51,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
       // int8 contractions become vector kernels; everything else loops that
       // LLVM's loop vectorizer handles.
       "func.func(qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"
-      "convert-linalg-to-loops),"
+      "qc-copies-to-linalg,convert-linalg-to-loops),"
       // No malloc inside the model: temporaries live in the workspace.
       "qc-assign-workspace,qc-emit-c-interface{{name={2}},"
       "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"

@@ -86,7 +86,9 @@ func.func @add_int8_broadcast(%a: tensor<2x4x!qa>, %b: tensor<4x!qb>) -> tensor<
 // CHECK: tensor.collapse_shape %arg0 {{\[}}[0, 1, 2, 3]] : tensor<1x1x2x3xf32> into tensor<6xf32>
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
 // CHECK: linalg.fill
-// CHECK: linalg.matmul
+// CHECK: linalg.generic {indexing_maps = [#[[A:.*]], #[[B:.*]], #[[C:.*]]], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK:   arith.mulf
+// CHECK:   arith.addf
 func.func @reshape_and_matmul(%a: tensor<1x1x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   %0 = qc.reshape %a : (tensor<1x1x2x3xf32>) -> tensor<2x3xf32>
   %1 = qc.matmul %0, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>

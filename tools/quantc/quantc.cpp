@@ -88,6 +88,11 @@ cl::opt<std::string> targetCPU("mcpu",
                                cl::desc("Target CPU (default: host "
                                         "CPU for the host, else generic)"),
                                cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Bind an input's symbolic dimensions: NAME=D0xD1x... "
+             "(repeatable)"),
+    cl::value_desc("NAME=SHAPE"), cl::cat(category));
 cl::opt<std::string> targetAttrs("mattr",
                                  cl::desc("Target features, e.g. +dotprod"),
                                  cl::cat(category));
@@ -146,8 +151,14 @@ int compile() {
   if (!buffer)
     return fail("cannot read '" + modelPath +
                 "': " + buffer.getError().message());
+  InputShapes shapes;
+  for (const std::string &text : inputShapes) {
+    std::string err = parseInputShape(text, shapes);
+    if (!err.empty())
+      return fail("--input-shape: " + err);
+  }
   OwningOpRef<ModuleOp> module =
-      importONNX((*buffer)->getBuffer(), modelPath, &context);
+      importONNX((*buffer)->getBuffer(), modelPath, &context, shapes);
   if (!module)
     return 1; // The importer reported the error.
 

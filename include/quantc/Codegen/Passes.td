@@ -5,6 +5,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+def QCApproximateMath : Pass<"qc-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Replaces transcendental math ops by polynomial approximations";
+  let description = [{
+    `math.powf` is expanded into `exp`/`log`, and `exp`, `expm1`, `log`,
+    `log1p`, `tanh`, `erf` and friends become upstream MLIR's polynomial
+    approximations on arith ops. The emitted code then needs no libm for
+    them, and LLVM vectorizes loops that contain them.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def QCCopiesToLinalg : Pass<"qc-copies-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Rewrites memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies between strided views (e.g. into a padded buffer)
+    as `memref.copy`, whose LLVM lowering calls the `memrefCopy` runtime
+    function for non-contiguous layouts. As `linalg.copy` they become plain
+    loops, and the object file needs no runtime.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def QCVectorizeInt8Matmul : Pass<"qc-vectorize-int8-matmul", "mlir::func::FuncOp"> {
   let summary = "Turns bufferized i8 x i8 -> i32 contractions into vector kernels";
   let description = [{

@@ -23,6 +23,11 @@ public:
 void populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
 
+/// The patterns for convolution, pooling, normalization, element-wise and
+/// data-movement ops (part of populateQCToLinalgPatterns).
+void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 

@@ -10,6 +10,8 @@
 #include "quantc/Dialect/QC/IR/QC.h"
 #include "quantc/Support/Numerics.h"
 
+#include "LinalgBuilders.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -25,6 +27,7 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qc;
+using namespace quantc::lowering;
 
 QuantStorageTypeConverter::QuantStorageTypeConverter() {
   addConversion([](Type t) { return t; });
@@ -36,99 +39,6 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
 }
 
 namespace {
-
-using BodyBuilder =
-    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// An all-parallel linalg.generic producing `resultType` from `inputs`
-/// read through `maps`; `body` maps the scalar inputs to the result.
-Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
-                       ArrayRef<AffineMap> maps, RankedTensorType resultType,
-                       BodyBuilder body) {
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                        resultType.getElementType());
-  SmallVector<AffineMap> allMaps(maps);
-  allMaps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, resultType, inputs, empty, allMaps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
-      });
-  return generic.getResult(0);
-}
-
-/// The map reading an operand of `shape` broadcast NumPy-style into a
-/// result of rank `rank`.
-AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                       ArrayRef<int64_t> resultShape) {
-  int64_t rank = resultShape.size();
-  SmallVector<AffineExpr> exprs;
-  int64_t offset = rank - shape.size();
-  for (auto [i, d] : llvm::enumerate(shape)) {
-    if (d == 1 && resultShape[offset + i] != 1)
-      exprs.push_back(getAffineConstantExpr(0, ctx));
-    else
-      exprs.push_back(getAffineDimExpr(offset + i, ctx));
-  }
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
-
-Value constI(OpBuilder &b, Location loc, Type type, int64_t v) {
-  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
-}
-Value constF(OpBuilder &b, Location loc, double v) {
-  return arith::ConstantOp::create(b, loc, b.getF32Type(),
-                                   b.getF32FloatAttr(static_cast<float>(v)));
-}
-
-/// clamp(y, lo, hi) on i64 and truncation to i8.
-Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo, int64_t hi) {
-  Type i64 = b.getI64Type();
-  y = arith::MaxSIOp::create(b, loc, y, constI(b, loc, i64, lo));
-  y = arith::MinSIOp::create(b, loc, y, constI(b, loc, i64, hi));
-  return arith::TruncIOp::create(b, loc, b.getI8Type(), y);
-}
-
-/// (v + 2^(S-1)) >> S, on i64; `shift` is an i64 value.
-Value roundingShift(OpBuilder &b, Location loc, Value v, Value shift) {
-  Type i64 = b.getI64Type();
-  Value one = constI(b, loc, i64, 1);
-  Value half = arith::ShLIOp::create(b, loc, one,
-                                     arith::SubIOp::create(b, loc, shift, one));
-  return arith::ShRSIOp::create(b, loc, arith::AddIOp::create(b, loc, v, half),
-                                shift);
-}
-
-/// (x - zp) * multiplier, with x widened to i64.
-Value centeredProduct(OpBuilder &b, Location loc, Value x, int64_t zp,
-                      int64_t multiplier) {
-  Type i64 = b.getI64Type();
-  Value wide = arith::ExtSIOp::create(b, loc, i64, x);
-  Value centered = arith::SubIOp::create(b, loc, wide, constI(b, loc, i64, zp));
-  return arith::MulIOp::create(b, loc, centered,
-                               constI(b, loc, i64, multiplier));
-}
-
-quant::UniformQuantizedType perTensor(Value v) {
-  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(v));
-}
-
-/// Lower bound of the result after a fused activation.
-int64_t lowerBound(Activation act, int64_t zp) {
-  return act == Activation::Relu ? std::max<int64_t>(zp, -128) : -128;
-}
-
-/// The integer constant behind `v`: `arith.constant` or `quant.scast` of one.
-DenseIntElementsAttr storageConstant(Value v) {
-  if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
-    v = scast.getInput();
-  DenseIntElementsAttr attr;
-  if (matchPattern(v, m_Constant(&attr)))
-    return attr;
-  return {};
-}
 
 //===----------------------------------------------------------------------===//
 // quant casts
@@ -245,22 +155,6 @@ Value broadcastRows(OpBuilder &b, Location loc, Value bias,
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
-/// A float tensor of `type` filled with zeros.
-Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value empty =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  return linalg::FillOp::create(b, loc, constF(b, loc, 0), empty).getResult(0);
-}
-
-Value relu(OpBuilder &b, Location loc, Value x) {
-  auto type = cast<RankedTensorType>(x.getType());
-  return buildElementwise(
-      b, loc, x, {b.getMultiDimIdentityMap(type.getRank())}, type,
-      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        return arith::MaximumFOp::create(nb, l, args[0], constF(nb, l, 0));
-      });
-}
-
 struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -284,12 +178,12 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
   LogicalResult lowerQuantized(FullyConnectedOp op, OpAdaptor adaptor,
                                ConversionPatternRewriter &rewriter) const {
     Location loc = op.getLoc();
-    auto wAttr = storageConstant(op.getWeight());
+    auto wAttr = storageConstant<int8_t>(op.getWeight());
     if (!wAttr)
-      return op.emitOpError("quantized weights must be constant");
-    DenseIntElementsAttr bAttr;
-    if (op.getBias() && !(bAttr = storageConstant(op.getBias())))
-      return op.emitOpError("quantized bias must be constant");
+      return op.emitOpError("quantized weights must be an i8 constant");
+    std::optional<SmallVector<int32_t>> bAttr;
+    if (op.getBias() && !(bAttr = storageConstant<int32_t>(op.getBias())))
+      return op.emitOpError("quantized bias must be an i32 constant");
     auto in = perTensor(op.getInput());
     auto out = perTensor(op.getResult());
     auto wType = op.getWeight().getType();
@@ -299,14 +193,14 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
 
     // Fold the input zero point into the bias: the kernel is then a plain
     // i8 x i8 dot product.
-    SmallVector<int8_t> weights(wAttr.getValues<int8_t>());
+    const SmallVector<int8_t> &weights = *wAttr;
     SmallVector<int32_t> bias(n);
     SmallVector<int64_t> multipliers(n), shifts(n);
     for (int64_t c = 0; c < n; ++c) {
       int64_t rowSum = 0;
       for (int64_t i = 0; i < k; ++i)
         rowSum += weights[c * k + i];
-      int64_t b = bAttr ? bAttr.getValues<int32_t>()[c] : 0;
+      int64_t b = bAttr ? (*bAttr)[c] : 0;
       int64_t folded = b - in.getZeroPoint() * rowSum;
       if (folded < INT32_MIN || folded > INT32_MAX)
         return op.emitOpError("bias of channel ")
@@ -484,22 +378,6 @@ struct LowerReshape : OpConversionPattern<ReshapeOp> {
   }
 };
 
-struct LowerMatMul : OpConversionPattern<MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    Value zero = zeroFilled(rewriter, loc, type);
-    auto mm = linalg::MatmulOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{zero});
-    rewriter.replaceOp(op, mm.getResult(0));
-    return success();
-  }
-};
-
 struct ConvertQCToLinalgPass
     : quantc::impl::ConvertQCToLinalgBase<ConvertQCToLinalgPass> {
   void runOnOperation() override {
@@ -528,8 +406,9 @@ void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                                         RewritePatternSet &patterns) {
   patterns
       .add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
-           LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape, LowerMatMul>(
+           LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape>(
           converter, patterns.getContext());
+  populateQCNNToLinalgPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

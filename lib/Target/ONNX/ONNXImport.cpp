@@ -1,8 +1,10 @@
 //===- ONNXImport.cpp - ONNX models to the qc dialect ---------------------===//
 //
 // Parses the ModelProto with libonnx's protobuf classes, validates it with
-// the ONNX checker and emits one qc op (or a constant) per supported node.
-// Shapes are static and computed here per op, so every error names the node.
+// the ONNX checker and emits qc ops per supported node. Shapes are static
+// and computed here per op, so every error names the node. Computations on
+// constants (shape subgraphs, folded weights) are evaluated at import time.
+// Large constants become `dense_resource` blobs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,23 +18,28 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <cstring>
+#include <numeric>
 
 using namespace mlir;
 using namespace quantc;
 
 namespace {
 
-/// A constant tensor known at import time (initializer or Constant node).
+/// A constant tensor known at import time (initializer, Constant node or a
+/// folded computation on those).
 struct ConstTensor {
   std::vector<int64_t> shape;
-  std::vector<float> floats; // for FLOAT tensors
-  std::vector<int64_t> ints; // for INT64/INT32 tensors
+  std::vector<float> floats; // for floating-point tensors
+  std::vector<int64_t> ints; // for integer and bool tensors
   bool isFloat = true;
   int64_t numElements() const {
     int64_t n = 1;
@@ -40,30 +47,93 @@ struct ConstTensor {
       n *= d;
     return n;
   }
+  double at(int64_t i) const { return isFloat ? floats[i] : ints[i]; }
+  static ConstTensor ofInts(std::vector<int64_t> shape,
+                            std::vector<int64_t> values) {
+    ConstTensor c;
+    c.isFloat = false;
+    c.shape = std::move(shape);
+    c.ints = std::move(values);
+    return c;
+  }
 };
+
+using Shape = SmallVector<int64_t>;
+
+/// Row-major strides of `shape`.
+static Shape stridesOf(ArrayRef<int64_t> shape) {
+  Shape strides(shape.size(), 1);
+  for (int64_t i = (int64_t)shape.size() - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+/// Applies `f` to the broadcast of `a` and `b`.
+template <typename F>
+static std::optional<ConstTensor> broadcastConst(const ConstTensor &a,
+                                                 const ConstTensor &b,
+                                                 bool floatResult, F f) {
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(a.shape, b.shape, shape))
+    return std::nullopt;
+  ConstTensor r;
+  r.shape.assign(shape.begin(), shape.end());
+  r.isFloat = floatResult;
+  int64_t n = r.numElements(), rank = shape.size();
+  Shape rs = stridesOf(shape);
+  auto index = [&](const ConstTensor &t, int64_t flat) {
+    int64_t off = rank - t.shape.size(), idx = 0;
+    Shape ts = stridesOf(t.shape);
+    for (int64_t d = off; d < rank; ++d) {
+      int64_t coord = (flat / rs[d]) % shape[d];
+      if (t.shape[d - off] != 1)
+        idx += coord * ts[d - off];
+    }
+    return idx;
+  };
+  (floatResult ? (void)r.floats.resize(n) : r.ints.resize(n));
+  for (int64_t i = 0; i < n; ++i) {
+    double v = f(a.at(index(a, i)), b.at(index(b, i)));
+    if (floatResult)
+      r.floats[i] = static_cast<float>(v);
+    else
+      r.ints[i] = static_cast<int64_t>(v);
+  }
+  return r;
+}
 
 class Importer {
 public:
-  Importer(MLIRContext *ctx, StringRef fileName)
-      : ctx(ctx), builder(ctx),
+  Importer(MLIRContext *ctx, StringRef fileName, const InputShapes &bindings)
+      : ctx(ctx), builder(ctx), bindings(bindings),
         fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
 
 private:
-  InFlightDiagnostic error(const onnx::NodeProto *node, int index) {
+  InFlightDiagnostic error() {
     if (!node)
       return emitError(fileLoc);
-    return emitError(fileLoc) << "node '" << node->name() << "' (#" << index
-                              << ", " << node->op_type() << "): ";
+    const std::string &name =
+        node->name().empty() && node->output_size() ? node->output(0)
+                                                    : node->name();
+    return emitError(fileLoc) << "node '" << name << "' (#"
+                              << nodeIndex << ", " << node->op_type()
+                              << "): ";
   }
 
   FailureOr<ConstTensor> readTensor(const onnx::TensorProto &t);
-  LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult importNode();
+  LogicalResult foldConstantNode(bool &folded);
   Value valueOf(const std::string &name);
   const ConstTensor *constantOf(const std::string &name) {
     auto it = constants.find(name);
     return it == constants.end() ? nullptr : &it->second;
+  }
+  const ConstTensor *constInput(int i) {
+    if (i >= node->input_size() || node->input(i).empty())
+      return nullptr;
+    return constantOf(node->input(i));
   }
   Value materialize(const ConstTensor &c, Location loc);
   Location locFor(const std::string &name) {
@@ -72,13 +142,93 @@ private:
   RankedTensorType f32Tensor(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, builder.getF32Type());
   }
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  }
+
+  // Attribute access on the current node.
+  const onnx::AttributeProto *attr(StringRef name) const {
+    for (const auto &a : node->attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  int64_t attrInt(StringRef name, int64_t dflt) const {
+    const onnx::AttributeProto *a = attr(name);
+    return a ? a->i() : dflt;
+  }
+  float attrFloat(StringRef name, float dflt) const {
+    const onnx::AttributeProto *a = attr(name);
+    return a ? a->f() : dflt;
+  }
+  std::string attrString(StringRef name, StringRef dflt) const {
+    const onnx::AttributeProto *a = attr(name);
+    return a ? a->s() : dflt.str();
+  }
+  std::optional<Shape> attrInts(StringRef name) const {
+    const onnx::AttributeProto *a = attr(name);
+    if (!a)
+      return std::nullopt;
+    return Shape(a->ints().begin(), a->ints().end());
+  }
+  /// Integer values of an attribute (older opsets) or a constant input
+  /// (newer opsets); nullopt when neither is given; failure when the input
+  /// is not a constant.
+  FailureOr<std::optional<Shape>> intsFromAttrOrInput(StringRef name,
+                                                      int inputIndex);
+
+  /// Normalizes `axis` against `rank`, or reports an error.
+  FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+    if (axis < -rank || axis >= rank) {
+      error() << "axis " << axis << " is out of range for rank " << rank;
+      return failure();
+    }
+    return axis < 0 ? axis + rank : axis;
+  }
+
+  LogicalResult define(Value v, int output = 0) {
+    values[node->output(output)] = v;
+    return success();
+  }
+  LogicalResult defineConst(ConstTensor c, int output = 0) {
+    constants[node->output(output)] = std::move(c);
+    return success();
+  }
+  Value reshape(Value v, ArrayRef<int64_t> shape, Location loc) {
+    if (shapeOf(v) == shape)
+      return v;
+    auto t = cast<RankedTensorType>(v.getType());
+    return qc::ReshapeOp::create(builder, loc, t.clone(shape), v);
+  }
+  LogicalResult requireOnlyFirstOutputUsed();
+
+  LogicalResult importBinary(Location loc);
+  LogicalResult importUnary(Location loc);
+  LogicalResult importMatMul(Location loc);
+  LogicalResult importConv(Location loc);
+  LogicalResult importConvTranspose(Location loc);
+  LogicalResult importPool(Location loc);
+  LogicalResult importShapeOp(Location loc);
+  LogicalResult importNormalization(Location loc);
+  LogicalResult importDataMovement(Location loc);
+
+  /// Resolves `auto_pad` into explicit pads for a window op; `kernel` is
+  /// the effective (dilated) kernel extent per spatial dimension.
+  FailureOr<Shape> resolvePads(ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilations);
 
   MLIRContext *ctx;
   OpBuilder builder;
+  const InputShapes &bindings;
   Location fileLoc;
   int64_t opset = 0;
   llvm::StringMap<Value> values;
   llvm::StringMap<ConstTensor> constants;
+  llvm::StringMap<int> useCounts;
+  const onnx::NodeProto *node = nullptr;
+  int nodeIndex = 0;
+  SmallVector<Value> in; // operands of the current node (null: constant)
 };
 
 FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
@@ -93,6 +243,31 @@ FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return fail("external data is not supported");
   const std::string &raw = t.raw_data();
+  auto readInts = [&](int width, const auto &field) -> LogicalResult {
+    c.isFloat = false;
+    c.ints.resize(n);
+    if (!raw.empty()) {
+      if ((int64_t)raw.size() != n * width)
+        return fail("raw_data has the wrong size");
+      for (int64_t i = 0; i < n; ++i) {
+        const char *p = raw.data() + width * i;
+        if (width == 8) {
+          std::memcpy(&c.ints[i], p, 8);
+        } else if (width == 4) {
+          int32_t v;
+          std::memcpy(&v, p, 4);
+          c.ints[i] = v;
+        } else {
+          c.ints[i] = static_cast<unsigned char>(*p);
+        }
+      }
+      return success();
+    }
+    if (field.size() != n)
+      return fail("the data field has the wrong size");
+    std::copy(field.begin(), field.end(), c.ints.begin());
+    return success();
+  };
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
     c.floats.resize(n);
@@ -106,34 +281,36 @@ FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
       std::copy(t.float_data().begin(), t.float_data().end(), c.floats.begin());
     }
     return c;
-  case onnx::TensorProto::INT64:
-  case onnx::TensorProto::INT32: {
-    c.isFloat = false;
-    c.ints.resize(n);
-    bool is64 = t.data_type() == onnx::TensorProto::INT64;
+  case onnx::TensorProto::DOUBLE:
+    c.floats.resize(n);
     if (!raw.empty()) {
-      if ((int64_t)raw.size() != n * (is64 ? 8 : 4))
+      if ((int64_t)raw.size() != n * 8)
         return fail("raw_data has the wrong size");
       for (int64_t i = 0; i < n; ++i) {
-        if (is64) {
-          std::memcpy(&c.ints[i], raw.data() + 8 * i, 8);
-        } else {
-          int32_t v;
-          std::memcpy(&v, raw.data() + 4 * i, 4);
-          c.ints[i] = v;
-        }
+        double v;
+        std::memcpy(&v, raw.data() + 8 * i, 8);
+        c.floats[i] = static_cast<float>(v);
       }
-    } else if (is64) {
-      if (t.int64_data_size() != n)
-        return fail("int64_data has the wrong size");
-      std::copy(t.int64_data().begin(), t.int64_data().end(), c.ints.begin());
     } else {
-      if (t.int32_data_size() != n)
-        return fail("int32_data has the wrong size");
-      std::copy(t.int32_data().begin(), t.int32_data().end(), c.ints.begin());
+      if (t.double_data_size() != n)
+        return fail("double_data has the wrong size");
+      std::copy(t.double_data().begin(), t.double_data().end(),
+                c.floats.begin());
     }
     return c;
-  }
+  case onnx::TensorProto::INT64:
+    if (failed(readInts(8, t.int64_data())))
+      return failure();
+    return c;
+  case onnx::TensorProto::INT32:
+    if (failed(readInts(4, t.int32_data())))
+      return failure();
+    return c;
+  case onnx::TensorProto::BOOL:
+  case onnx::TensorProto::UINT8:
+    if (failed(readInts(1, t.int32_data())))
+      return failure();
+    return c;
   default:
     return fail("element type " +
                 onnx::TensorProto::DataType_Name(
@@ -143,16 +320,20 @@ FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
 }
 
 Value Importer::materialize(const ConstTensor &c, Location loc) {
-  auto type = f32Tensor(c.shape);
-  return arith::ConstantOp::create(
-      builder, loc, type,
-      DenseElementsAttr::get(type, ArrayRef<float>(c.floats)));
+  if (!c.isFloat) {
+    auto type = RankedTensorType::get(c.shape, builder.getI64Type());
+    return qc::createConstant<int64_t>(builder, loc, type, c.ints);
+  }
+  return qc::createConstant<float>(builder, loc, f32Tensor(c.shape), c.floats);
 }
 
 Value Importer::valueOf(const std::string &name) {
   if (Value v = values.lookup(name))
     return v;
   if (const ConstTensor *c = constantOf(name); c && c->isFloat) {
+    // Constants are materialized at the top of the function, once.
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(builder.getInsertionBlock());
     Value v = materialize(*c, locFor(name));
     values[name] = v;
     return v;
@@ -160,219 +341,1317 @@ Value Importer::valueOf(const std::string &name) {
   return {};
 }
 
-static const onnx::AttributeProto *attr(const onnx::NodeProto &node,
-                                        StringRef name) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return &a;
-  return nullptr;
-}
-static int64_t attrInt(const onnx::NodeProto &node, StringRef name,
-                       int64_t dflt) {
-  const onnx::AttributeProto *a = attr(node, name);
-  return a ? a->i() : dflt;
-}
-static float attrFloat(const onnx::NodeProto &node, StringRef name,
-                       float dflt) {
-  const onnx::AttributeProto *a = attr(node, name);
-  return a ? a->f() : dflt;
+FailureOr<std::optional<Shape>>
+Importer::intsFromAttrOrInput(StringRef name, int inputIndex) {
+  if (std::optional<Shape> a = attrInts(name))
+    return std::optional<Shape>(a);
+  if (inputIndex >= node->input_size() || node->input(inputIndex).empty())
+    return std::optional<Shape>();
+  const ConstTensor *c = constInput(inputIndex);
+  if (!c || c->isFloat) {
+    error() << "input '" << node->input(inputIndex) << "' (" << name
+            << ") must be a constant integer tensor";
+    return failure();
+  }
+  return std::optional<Shape>(Shape(c->ints.begin(), c->ints.end()));
 }
 
-LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
-  const std::string &op = node.op_type();
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return error(&node, index)
-           << "operator domain '" << node.domain() << "' is not supported";
-  if (node.output_size() < 1)
-    return error(&node, index) << "has no output";
-  const std::string &outName = node.output(0);
-  Location loc = locFor(outName);
+LogicalResult Importer::requireOnlyFirstOutputUsed() {
+  for (int i = 1; i < node->output_size(); ++i)
+    if (!node->output(i).empty() && useCounts.lookup(node->output(i)))
+      return error() << "output " << i << " ('" << node->output(i)
+                     << "') is used; only the first output is supported";
+  return success();
+}
 
-  // Operands: every listed input must be known.
-  SmallVector<Value> in;
-  for (const std::string &name : node.input()) {
-    if (name.empty()) {
-      in.push_back({});
+//===----------------------------------------------------------------------===//
+// Import-time evaluation of constant subgraphs
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::foldConstantNode(bool &folded) {
+  folded = false;
+  const std::string &op = node->op_type();
+  SmallVector<const ConstTensor *> cs;
+  for (int i = 0; i < node->input_size(); ++i) {
+    if (node->input(i).empty()) {
+      cs.push_back(nullptr);
       continue;
     }
-    Value v = valueOf(name);
-    if (!v && !constantOf(name))
-      return error(&node, index) << "input '" << name << "' is not defined";
-    in.push_back(v);
+    const ConstTensor *c = constantOf(node->input(i));
+    if (!c)
+      return success(); // Not all constant: not foldable here.
+    cs.push_back(c);
   }
-  auto shapeOf = [](Value v) {
-    return cast<RankedTensorType>(v.getType()).getShape();
-  };
-  auto define = [&](Value v) {
-    values[outName] = v;
+  static const llvm::StringSet<> binary = {"Add", "Sub", "Mul", "Div",
+                                           "Equal", "Less", "Greater",
+                                           "Max", "Min", "Pow"};
+  if (binary.contains(op) && cs.size() == 2) {
+    const ConstTensor &a = *cs[0], &b = *cs[1];
+    bool isF = a.isFloat || b.isFloat;
+    bool cmp = op == "Equal" || op == "Less" || op == "Greater";
+    auto r = broadcastConst(a, b, isF && !cmp, [&](double x, double y) {
+      if (op == "Add")
+        return x + y;
+      if (op == "Sub")
+        return x - y;
+      if (op == "Mul")
+        return x * y;
+      if (op == "Div")
+        return isF ? x / y : (y == 0 ? 0.0 : std::trunc(x / y));
+      if (op == "Max")
+        return std::max(x, y);
+      if (op == "Min")
+        return std::min(x, y);
+      if (op == "Pow")
+        return std::pow(x, y);
+      if (op == "Equal")
+        return double(x == y);
+      if (op == "Less")
+        return double(x < y);
+      return double(x > y);
+    });
+    if (!r)
+      return error() << "constant operand shapes are not broadcastable";
+    folded = true;
+    return defineConst(*r);
+  }
+  if (op == "Cast") {
+    ConstTensor c = *cs[0];
+    int64_t to = attrInt("to", 1);
+    bool toFloat =
+        to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE;
+    if (toFloat && !c.isFloat) {
+      c.floats.assign(c.ints.begin(), c.ints.end());
+      c.ints.clear();
+    } else if (!toFloat && c.isFloat) {
+      for (float f : c.floats)
+        c.ints.push_back(static_cast<int64_t>(f));
+      c.floats.clear();
+    }
+    c.isFloat = toFloat;
+    folded = true;
+    return defineConst(c);
+  }
+  if (op == "Where" && cs.size() == 3) {
+    auto sel = broadcastConst(*cs[0], *cs[1], false,
+                              [](double c, double) { return c; });
+    auto t = broadcastConst(*sel, *cs[1], cs[1]->isFloat,
+                            [](double, double x) { return x; });
+    auto e = broadcastConst(*sel, *cs[2], cs[2]->isFloat,
+                            [](double, double x) { return x; });
+    if (!sel || !t || !e || t->shape != e->shape)
+      return error() << "constant operand shapes are not broadcastable";
+    auto r = broadcastConst(*sel, *t, t->isFloat,
+                            [](double, double x) { return x; });
+    for (int64_t i = 0; i < r->numElements(); ++i) {
+      if (sel->ints[i])
+        continue;
+      if (r->isFloat)
+        r->floats[i] = e->floats[i];
+      else
+        r->ints[i] = e->ints[i];
+    }
+    folded = true;
+    return defineConst(*r);
+  }
+  if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" ||
+      op == "Flatten" || op == "Identity") {
+    // Shape-only changes: reuse the value path to compute the shape.
     return success();
-  };
-
-  if (op == "Constant") {
-    const onnx::AttributeProto *value = attr(node, "value");
-    if (!value || !value->has_t())
-      return error(&node, index) << "only the 'value' form of Constant is "
-                                    "supported";
-    FailureOr<ConstTensor> c = readTensor(value->t());
-    if (failed(c))
+  }
+  if (op == "Concat") {
+    FailureOr<int64_t> axis =
+        normalizeAxis(attrInt("axis", 0), cs[0]->shape.size());
+    if (failed(axis))
       return failure();
-    constants[outName] = *c;
-    return success();
+    ConstTensor r = *cs[0];
+    if (*axis != 0 || r.shape.size() != 1)
+      return success(); // General constant concat: materialize instead.
+    for (size_t i = 1; i < cs.size(); ++i) {
+      if (cs[i]->isFloat != r.isFloat || cs[i]->shape.size() != 1)
+        return success();
+      r.floats.insert(r.floats.end(), cs[i]->floats.begin(),
+                      cs[i]->floats.end());
+      r.ints.insert(r.ints.end(), cs[i]->ints.begin(), cs[i]->ints.end());
+      r.shape[0] += cs[i]->shape[0];
+    }
+    folded = true;
+    return defineConst(r);
   }
-  if (op == "Identity" || op == "Dropout") {
-    if (!in[0])
-      return error(&node, index) << "needs a float tensor input";
-    return define(in[0]);
+  if (op == "Gather" && cs[0]->shape.size() == 1) {
+    const ConstTensor &data = *cs[0], &idx = *cs[1];
+    ConstTensor r;
+    r.isFloat = data.isFloat;
+    r.shape = idx.shape;
+    int64_t n = data.shape[0];
+    for (int64_t i : idx.ints) {
+      if (i < 0)
+        i += n;
+      if (i < 0 || i >= n)
+        return error() << "index " << i << " is out of range";
+      if (data.isFloat)
+        r.floats.push_back(data.floats[i]);
+      else
+        r.ints.push_back(data.ints[i]);
+    }
+    folded = true;
+    return defineConst(r);
   }
-  if (op == "Relu") {
-    return define(qc::ReluOp::create(builder, loc, in[0].getType(), in[0]));
+  if (op == "Slice" && cs[0]->shape.size() == 1 && opset >= 10) {
+    const ConstTensor &data = *cs[0];
+    int64_t n = data.shape[0];
+    int64_t start = cs[1]->ints[0], end = cs[2]->ints[0];
+    int64_t step = cs.size() > 4 && cs[4] ? cs[4]->ints[0] : 1;
+    if (step != 1)
+      return success();
+    if (start < 0)
+      start += n;
+    if (end < 0)
+      end += n;
+    start = std::clamp<int64_t>(start, 0, n);
+    end = std::clamp<int64_t>(end, 0, n);
+    ConstTensor r;
+    r.isFloat = data.isFloat;
+    for (int64_t i = start; i < end; ++i) {
+      if (data.isFloat)
+        r.floats.push_back(data.floats[i]);
+      else
+        r.ints.push_back(data.ints[i]);
+    }
+    r.shape = {std::max<int64_t>(end - start, 0)};
+    folded = true;
+    return defineConst(r);
   }
-  if (op == "Add") {
-    if (!in[0] || !in[1])
-      return error(&node, index) << "needs float tensor inputs";
-    SmallVector<int64_t> shape;
-    if (!OpTrait::util::getBroadcastedShape(shapeOf(in[0]), shapeOf(in[1]),
-                                            shape))
-      return error(&node, index) << "operand shapes are not broadcastable";
-    return define(qc::AddOp::create(builder, loc, f32Tensor(shape), in[0],
-                                    in[1], qc::Activation::None));
+  if (op == "ConstantOfShape") {
+    ConstTensor r;
+    r.shape.assign(cs[0]->ints.begin(), cs[0]->ints.end());
+    float fill = 0;
+    r.isFloat = true;
+    if (const onnx::AttributeProto *v = attr("value")) {
+      FailureOr<ConstTensor> t = readTensor(v->t());
+      if (failed(t))
+        return failure();
+      r.isFloat = t->isFloat;
+      fill = static_cast<float>(t->at(0));
+    }
+    if (r.isFloat)
+      r.floats.assign(r.numElements(), fill);
+    else
+      r.ints.assign(r.numElements(), static_cast<int64_t>(fill));
+    folded = true;
+    return defineConst(r);
   }
-  if (op == "Flatten") {
-    auto shape = shapeOf(in[0]);
-    int64_t rank = shape.size();
-    int64_t axis = attrInt(node, "axis", 1);
+  if (op == "Range") {
+    double start = cs[0]->at(0), limit = cs[1]->at(0), delta = cs[2]->at(0);
+    if (delta == 0)
+      return error() << "delta is zero";
+    int64_t n = std::max<int64_t>(
+        static_cast<int64_t>(std::ceil((limit - start) / delta)), 0);
+    ConstTensor r;
+    r.isFloat = cs[0]->isFloat;
+    r.shape = {n};
+    for (int64_t i = 0; i < n; ++i) {
+      if (r.isFloat)
+        r.floats.push_back(static_cast<float>(start + i * delta));
+      else
+        r.ints.push_back(static_cast<int64_t>(start + i * delta));
+    }
+    folded = true;
+    return defineConst(r);
+  }
+  if (op == "Expand") {
+    ConstTensor shape;
+    shape.isFloat = cs[0]->isFloat;
+    shape.shape.assign(cs[1]->ints.begin(), cs[1]->ints.end());
+    (shape.isFloat ? (void)shape.floats.assign(shape.numElements(), 0)
+                   : shape.ints.assign(shape.numElements(), 0));
+    auto r = broadcastConst(*cs[0], shape, cs[0]->isFloat,
+                            [](double x, double) { return x; });
+    if (!r)
+      return error() << "cannot expand to the requested shape";
+    folded = true;
+    return defineConst(*r);
+  }
+  if (op == "Neg" || op == "Sqrt" || op == "Reciprocal") {
+    ConstTensor r = *cs[0];
+    for (float &f : r.floats)
+      f = op == "Neg" ? -f : op == "Sqrt" ? std::sqrt(f) : 1.0f / f;
+    for (int64_t &i : r.ints)
+      i = op == "Neg" ? -i : i;
+    folded = true;
+    return defineConst(r);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importBinary(Location loc) {
+  const std::string &op = node->op_type();
+  if (op == "Sum" || ((op == "Max" || op == "Min") && in.size() != 2)) {
+    // Variadic: a chain of binary ops.
+    if (in.empty())
+      return error() << "needs at least one input";
+  } else if (in.size() != 2) {
+    return error() << "needs two inputs";
+  }
+  for (auto [i, v] : llvm::enumerate(in))
+    if (!v)
+      return error() << "input '" << node->input(i)
+                     << "' must be a float tensor";
+  // Legacy (opset < 7) broadcasting: rhs aligned at `axis`.
+  if (opset < 7 && attrInt("broadcast", 0) && in.size() == 2) {
+    int64_t rank = shapeOf(in[0]).size();
+    ArrayRef<int64_t> rs = shapeOf(in[1]);
+    int64_t axis = attrInt("axis", rank - rs.size());
     if (axis < 0)
       axis += rank;
-    if (axis < 0 || axis > rank)
-      return error(&node, index) << "axis " << axis << " is out of range";
+    Shape aligned(rs);
+    aligned.append(rank - axis - rs.size(), 1);
+    in[1] = reshape(in[1], aligned, loc);
+  }
+  Value acc = in[0];
+  for (size_t i = 1; i < in.size(); ++i) {
+    Shape shape;
+    bool isPRelu = op == "PRelu";
+    if (!isPRelu && !OpTrait::util::getBroadcastedShape(
+                        shapeOf(acc), shapeOf(in[i]), shape))
+      return error() << "operand shapes are not broadcastable";
+    if (op == "Add" || op == "Sum") {
+      acc = qc::AddOp::create(builder, loc, f32Tensor(shape), acc, in[i],
+                              qc::Activation::None);
+      continue;
+    }
+    qc::BinaryKind kind = llvm::StringSwitch<qc::BinaryKind>(op)
+                              .Case("Sub", qc::BinaryKind::Sub)
+                              .Case("Mul", qc::BinaryKind::Mul)
+                              .Case("Div", qc::BinaryKind::Div)
+                              .Case("Max", qc::BinaryKind::Max)
+                              .Case("Min", qc::BinaryKind::Min)
+                              .Case("Pow", qc::BinaryKind::Pow)
+                              .Default(qc::BinaryKind::PRelu);
+    Value rhs = in[i];
+    if (kind == qc::BinaryKind::PRelu) {
+      // A per-channel slope [C] (or [C, 1, ...]) applies along axis 1.
+      ArrayRef<int64_t> xs = shapeOf(acc);
+      int64_t count = cast<RankedTensorType>(rhs.getType()).getNumElements();
+      Shape ignored;
+      if (xs.size() > 2 && count == xs[1] && count > 1 &&
+          !OpTrait::util::getBroadcastedShape(xs, shapeOf(rhs), ignored)) {
+        Shape aligned(xs.size() - 1, 1);
+        aligned[0] = count;
+        rhs = reshape(rhs, aligned, loc);
+      }
+      if (!OpTrait::util::getBroadcastedShape(xs, shapeOf(rhs), shape) ||
+          ArrayRef<int64_t>(shape) != xs)
+        return error() << "slope does not broadcast to the input";
+    }
+    acc = qc::BinaryOp::create(builder, loc, f32Tensor(shape),
+                               qc::BinaryKindAttr::get(ctx, kind), acc, rhs);
+  }
+  return define(acc);
+}
+
+LogicalResult Importer::importUnary(Location loc) {
+  const std::string &op = node->op_type();
+  if (in.empty() || !in[0])
+    return error() << "input must be a float tensor";
+  Value x = in[0];
+  auto type = cast<RankedTensorType>(x.getType());
+  if (op == "Relu")
+    return define(qc::ReluOp::create(builder, loc, type, x));
+  float alpha = 0, beta = 0;
+  std::optional<qc::UnaryKind> kind =
+      llvm::StringSwitch<std::optional<qc::UnaryKind>>(op)
+          .Case("Neg", qc::UnaryKind::Neg)
+          .Case("Abs", qc::UnaryKind::Abs)
+          .Case("Exp", qc::UnaryKind::Exp)
+          .Case("Log", qc::UnaryKind::Log)
+          .Case("Sqrt", qc::UnaryKind::Sqrt)
+          .Case("Reciprocal", qc::UnaryKind::Reciprocal)
+          .Case("Sigmoid", qc::UnaryKind::Sigmoid)
+          .Case("Tanh", qc::UnaryKind::Tanh)
+          .Case("Erf", qc::UnaryKind::Erf)
+          .Case("Gelu", qc::UnaryKind::Gelu)
+          .Case("HardSigmoid", qc::UnaryKind::HardSigmoid)
+          .Case("HardSwish", qc::UnaryKind::HardSwish)
+          .Case("LeakyRelu", qc::UnaryKind::LeakyRelu)
+          .Case("Clip", qc::UnaryKind::Clip)
+          .Case("Elu", qc::UnaryKind::Elu)
+          .Case("Selu", qc::UnaryKind::Selu)
+          .Case("Softplus", qc::UnaryKind::Softplus)
+          .Case("Softsign", qc::UnaryKind::Softsign)
+          .Default(std::nullopt);
+  if (!kind)
+    return error() << "unsupported ONNX operator '" << op << "'";
+  switch (*kind) {
+  case qc::UnaryKind::Gelu:
+    if (attrString("approximate", "none") == "tanh")
+      kind = qc::UnaryKind::GeluTanh;
+    break;
+  case qc::UnaryKind::HardSigmoid:
+    alpha = attrFloat("alpha", 0.2f);
+    beta = attrFloat("beta", 0.5f);
+    break;
+  case qc::UnaryKind::LeakyRelu:
+    alpha = attrFloat("alpha", 0.01f);
+    break;
+  case qc::UnaryKind::Elu:
+    alpha = attrFloat("alpha", 1.0f);
+    break;
+  case qc::UnaryKind::Selu:
+    alpha = attrFloat("alpha", 1.67326319217681884765625f);
+    beta = attrFloat("gamma", 1.05070102214813232421875f);
+    break;
+  case qc::UnaryKind::Clip: {
+    alpha = -std::numeric_limits<float>::infinity();
+    beta = std::numeric_limits<float>::infinity();
+    if (opset < 11) {
+      alpha = attrFloat("min", alpha);
+      beta = attrFloat("max", beta);
+      break;
+    }
+    for (int i : {1, 2}) {
+      if (i >= node->input_size() || node->input(i).empty())
+        continue;
+      const ConstTensor *c = constInput(i);
+      if (!c || c->numElements() != 1)
+        return error() << "clip bound '" << node->input(i)
+                       << "' must be a constant scalar";
+      (i == 1 ? alpha : beta) = static_cast<float>(c->at(0));
+    }
+    break;
+  }
+  default:
+    break;
+  }
+  // Clip(0, inf) is a relu.
+  if (*kind == qc::UnaryKind::Clip && alpha == 0 && std::isinf(beta) &&
+      beta > 0)
+    return define(qc::ReluOp::create(builder, loc, type, x));
+  return define(qc::UnaryOp::create(
+      builder, loc, type, qc::UnaryKindAttr::get(ctx, *kind), x,
+      builder.getF32FloatAttr(alpha), builder.getF32FloatAttr(beta)));
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul and Gemm
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importMatMul(Location loc) {
+  bool gemm = node->op_type() == "Gemm";
+  int64_t transA = gemm ? attrInt("transA", 0) : 0;
+  int64_t transB = gemm ? attrInt("transB", 0) : 0;
+  float alpha = gemm ? attrFloat("alpha", 1.0f) : 1.0f;
+  float beta = gemm ? attrFloat("beta", 1.0f) : 1.0f;
+  if (!in[0])
+    return error() << "input A must be a float tensor";
+  Value a = in[0];
+  Shape aShape(shapeOf(a));
+  if (gemm && aShape.size() != 2)
+    return error() << "Gemm input A must be 2-D, got rank " << aShape.size();
+  if (transA) {
+    a = qc::TransposeOp::create(builder, loc, f32Tensor({aShape[1], aShape[0]}),
+                                a, builder.getDenseI64ArrayAttr({1, 0}));
+    std::swap(aShape[0], aShape[1]);
+  }
+  // A 1-D A is a row vector.
+  bool vectorA = aShape.size() == 1;
+  if (vectorA) {
+    aShape.insert(aShape.begin(), 1);
+    a = reshape(a, aShape, loc);
+  }
+  int64_t k = aShape.back();
+  const ConstTensor *bConst = constInput(1);
+  Value result;
+  Shape outShape;
+  if (bConst && bConst->isFloat && bConst->shape.size() == 2) {
+    int64_t rows = bConst->shape[0], cols = bConst->shape[1];
+    int64_t bk = transB ? cols : rows, n = transB ? rows : cols;
+    if (bk != k)
+      return error() << "A has " << k << " columns but B has " << bk
+                     << " rows";
+    // The weight is stored [n, k] so the reduction is contiguous.
+    ConstTensor w;
+    w.shape = {n, k};
+    w.floats.resize(n * k);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        w.floats[i * k + j] = alpha * (transB ? bConst->floats[i * k + j]
+                                              : bConst->floats[j * n + i]);
+    Value weight = materialize(w, locFor(node->input(1)));
+    // Batched A: fold the batch into the rows.
+    int64_t m = 1;
+    for (int64_t d : ArrayRef<int64_t>(aShape).drop_back())
+      m *= d;
+    Value a2 = reshape(a, {m, k}, loc);
+    result = qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), a2,
+                                          weight, Value(),
+                                          qc::Activation::None);
+    outShape.assign(aShape.begin(), aShape.end() - 1);
+    outShape.push_back(n);
+    result = reshape(result, outShape, loc);
+  } else {
+    Value b = in[1];
+    if (!b && bConst)
+      b = valueOf(node->input(1));
+    if (!b)
+      return error() << "input B must be a float tensor";
+    Shape bShape(shapeOf(b));
+    if (transB) {
+      if (bShape.size() != 2)
+        return error() << "transB needs a 2-D B";
+      b = qc::TransposeOp::create(builder, loc,
+                                  f32Tensor({bShape[1], bShape[0]}), b,
+                                  builder.getDenseI64ArrayAttr({1, 0}));
+      std::swap(bShape[0], bShape[1]);
+    }
+    bool vectorB = bShape.size() == 1;
+    if (vectorB) {
+      bShape.push_back(1);
+      b = reshape(b, bShape, loc);
+    }
+    if (bShape[bShape.size() - 2] != k)
+      return error() << "A has " << k << " columns but B has "
+                     << bShape[bShape.size() - 2] << " rows";
+    Shape batch;
+    if (!OpTrait::util::getBroadcastedShape(
+            ArrayRef<int64_t>(aShape).drop_back(2),
+            ArrayRef<int64_t>(bShape).drop_back(2), batch))
+      return error() << "batch dimensions do not broadcast";
+    outShape = batch;
+    outShape.push_back(aShape[aShape.size() - 2]);
+    outShape.push_back(bShape.back());
+    result = qc::MatMulOp::create(builder, loc, f32Tensor(outShape), a, b);
+    if (alpha != 1.0f) {
+      Value s = materialize(ConstTensor{{}, {alpha}, {}, true}, loc);
+      result = qc::BinaryOp::create(
+          builder, loc, f32Tensor(outShape),
+          qc::BinaryKindAttr::get(ctx, qc::BinaryKind::Mul), result, s);
+    }
+    if (vectorB) {
+      outShape.pop_back();
+      result = reshape(result, outShape, loc);
+    }
+  }
+  if (vectorA) {
+    outShape.erase(outShape.end() - (outShape.size() >= 2 ? 2 : 1));
+    result = reshape(result, outShape, loc);
+  }
+  if (gemm && node->input_size() > 2 && !node->input(2).empty()) {
+    const ConstTensor *cConst = constInput(2);
+    Value c;
+    if (cConst && cConst->isFloat) {
+      ConstTensor scaled = *cConst;
+      for (float &v : scaled.floats)
+        v *= beta;
+      c = materialize(scaled, locFor(node->input(2)));
+    } else if (beta == 1.0f && in[2]) {
+      c = in[2];
+    } else {
+      return error() << "C must be constant unless beta = 1";
+    }
+    Shape shape;
+    if (!OpTrait::util::getBroadcastedShape(outShape, shapeOf(c), shape) ||
+        ArrayRef<int64_t>(shape) != ArrayRef<int64_t>(outShape))
+      return error() << "C does not broadcast to the product's shape";
+    // Canonicalization folds a per-column constant into the bias.
+    result = qc::AddOp::create(builder, loc, f32Tensor(outShape), result, c,
+                               qc::Activation::None);
+  }
+  return define(result);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+FailureOr<Shape> Importer::resolvePads(ArrayRef<int64_t> inSpatial,
+                                       ArrayRef<int64_t> kernel,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> dilations) {
+  int64_t s = inSpatial.size();
+  std::string autoPad = attrString("auto_pad", "NOTSET");
+  Shape pads(2 * s, 0);
+  if (autoPad == "NOTSET") {
+    if (std::optional<Shape> p = attrInts("pads")) {
+      if ((int64_t)p->size() != 2 * s) {
+        error() << "has " << p->size() << " pads for " << s
+                << " spatial dimensions";
+        return failure();
+      }
+      pads = *p;
+    }
+    if (llvm::any_of(pads, [](int64_t v) { return v < 0; })) {
+      error() << "negative pads are not supported";
+      return failure();
+    }
+    return pads;
+  }
+  if (autoPad == "VALID")
+    return pads;
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
+    error() << "unknown auto_pad '" << autoPad << "'";
+    return failure();
+  }
+  for (int64_t i = 0; i < s; ++i) {
+    int64_t out = (inSpatial[i] + strides[i] - 1) / strides[i];
+    int64_t total = std::max<int64_t>(
+        (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 -
+            inSpatial[i],
+        0);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    pads[s + i] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return pads;
+}
+
+LogicalResult Importer::importConv(Location loc) {
+  if (!in[0])
+    return error() << "input X must be a float tensor";
+  Value w = in[1];
+  if (!w)
+    return error() << "weight W must be a float tensor";
+  Shape xs(shapeOf(in[0])), ws(shapeOf(w));
+  int64_t rank = xs.size(), s = rank - 2;
+  if (rank < 3 || (int64_t)ws.size() != rank)
+    return error() << "input and weight must have the same rank >= 3, got "
+                   << rank << " and " << ws.size();
+  Shape strides = attrInts("strides").value_or(Shape(s, 1));
+  Shape dilations = attrInts("dilations").value_or(Shape(s, 1));
+  if ((int64_t)strides.size() != s || (int64_t)dilations.size() != s)
+    return error() << "strides and dilations must have " << s << " entries";
+  if (std::optional<Shape> ks = attrInts("kernel_shape"))
+    if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(ws).drop_front(2))
+      return error() << "kernel_shape does not match the weight shape";
+  int64_t group = attrInt("group", 1);
+  if (group < 1 || xs[1] % group || ws[0] % group || ws[1] * group != xs[1])
+    return error() << "group " << group << " does not fit " << xs[1]
+                   << " input channels and a weight of shape [" << ws[0]
+                   << ", " << ws[1] << ", ...]";
+  FailureOr<Shape> pads =
+      resolvePads(ArrayRef<int64_t>(xs).drop_front(2),
+                  ArrayRef<int64_t>(ws).drop_front(2), strides, dilations);
+  if (failed(pads))
+    return failure();
+  Shape out = {xs[0], ws[0]};
+  for (int64_t i = 0; i < s; ++i) {
+    int64_t o = qc::windowOutputSize(xs[2 + i], ws[2 + i], strides[i],
+                                     dilations[i], (*pads)[i], (*pads)[s + i]);
+    if (o <= 0)
+      return error() << "spatial dimension " << i << " is empty after the "
+                     << "convolution";
+    out.push_back(o);
+  }
+  Value bias;
+  if (node->input_size() > 2 && !node->input(2).empty()) {
+    bias = in[2];
+    if (!bias)
+      return error() << "bias must be a float tensor";
+  }
+  return define(qc::ConvOp::create(
+      builder, loc, f32Tensor(out), in[0], w, bias,
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getDenseI64ArrayAttr(*pads), builder.getI64IntegerAttr(group),
+      qc::ActivationAttr::get(ctx, qc::Activation::None)));
+}
+
+LogicalResult Importer::importConvTranspose(Location loc) {
+  if (!in[0] || !in[1])
+    return error() << "input and weight must be float tensors";
+  Shape xs(shapeOf(in[0])), ws(shapeOf(in[1]));
+  int64_t rank = xs.size(), s = rank - 2;
+  if (rank < 3 || (int64_t)ws.size() != rank)
+    return error() << "input and weight must have the same rank >= 3";
+  Shape strides = attrInts("strides").value_or(Shape(s, 1));
+  Shape dilations = attrInts("dilations").value_or(Shape(s, 1));
+  Shape outPad = attrInts("output_padding").value_or(Shape(s, 0));
+  int64_t group = attrInt("group", 1);
+  if ((int64_t)strides.size() != s || (int64_t)dilations.size() != s ||
+      (int64_t)outPad.size() != s)
+    return error() << "strides, dilations and output_padding must have " << s
+                   << " entries";
+  if (group < 1 || xs[1] % group || ws[0] != xs[1])
+    return error() << "weight must be [C, F / group, ...] with C = " << xs[1];
+  Shape pads(2 * s, 0);
+  std::string autoPad = attrString("auto_pad", "NOTSET");
+  std::optional<Shape> outputShape = attrInts("output_shape");
+  auto fullSize = [&](int64_t i) {
+    return strides[i] * (xs[2 + i] - 1) + outPad[i] +
+           dilations[i] * (ws[2 + i] - 1) + 1;
+  };
+  if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    Shape target(s);
+    for (int64_t i = 0; i < s; ++i)
+      target[i] = outputShape ? (*outputShape)[outputShape->size() - s + i]
+                              : xs[2 + i] * strides[i];
+    for (int64_t i = 0; i < s; ++i) {
+      int64_t total = fullSize(i) - target[i];
+      if (total < 0)
+        return error() << "output_shape is larger than the full output";
+      bool lower = autoPad == "SAME_LOWER";
+      pads[i] = lower ? total - total / 2 : total / 2;
+      pads[s + i] = total - pads[i];
+    }
+  } else if (autoPad == "NOTSET") {
+    if (std::optional<Shape> p = attrInts("pads"))
+      pads = *p;
+  } else if (autoPad != "VALID") {
+    return error() << "unknown auto_pad '" << autoPad << "'";
+  }
+  Shape out = {xs[0], ws[1] * group};
+  for (int64_t i = 0; i < s; ++i)
+    out.push_back(fullSize(i) - pads[i] - pads[s + i]);
+  Value bias;
+  if (node->input_size() > 2 && !node->input(2).empty())
+    bias = in[2];
+  return define(qc::ConvTransposeOp::create(
+      builder, loc, f32Tensor(out), in[0], in[1], bias,
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getDenseI64ArrayAttr(pads), builder.getDenseI64ArrayAttr(outPad),
+      builder.getI64IntegerAttr(group)));
+}
+
+LogicalResult Importer::importPool(Location loc) {
+  const std::string &op = node->op_type();
+  if (!in[0])
+    return error() << "input must be a float tensor";
+  if (failed(requireOnlyFirstOutputUsed()))
+    return failure();
+  Shape xs(shapeOf(in[0]));
+  int64_t rank = xs.size(), s = rank - 2;
+  if (rank < 3)
+    return error() << "input must have rank >= 3, got " << rank;
+  bool isMax = op == "MaxPool" || op == "GlobalMaxPool";
+  bool global = op.rfind("Global", 0) == 0;
+  Shape kernel, strides(s, 1), dilations(s, 1), pads(2 * s, 0);
+  bool ceil = false, countPad = false;
+  if (global) {
+    kernel.assign(xs.begin() + 2, xs.end());
+  } else {
+    std::optional<Shape> k = attrInts("kernel_shape");
+    if (!k || (int64_t)k->size() != s)
+      return error() << "kernel_shape must have " << s << " entries";
+    kernel = *k;
+    strides = attrInts("strides").value_or(strides);
+    dilations = attrInts("dilations").value_or(dilations);
+    if ((int64_t)strides.size() != s || (int64_t)dilations.size() != s)
+      return error() << "strides and dilations must have " << s << " entries";
+    if (attrInt("storage_order", 0) != 0)
+      return error() << "storage_order = 1 is not supported";
+    ceil = attrInt("ceil_mode", 0) != 0;
+    countPad = attrInt("count_include_pad", 0) != 0;
+    FailureOr<Shape> p = resolvePads(ArrayRef<int64_t>(xs).drop_front(2),
+                                     kernel, strides, dilations);
+    if (failed(p))
+      return failure();
+    pads = *p;
+  }
+  Shape out = {xs[0], xs[1]};
+  for (int64_t i = 0; i < s; ++i) {
+    int64_t o = qc::windowOutputSize(xs[2 + i], kernel[i], strides[i],
+                                     dilations[i], pads[i], pads[s + i], ceil);
+    if (o <= 0)
+      return error() << "spatial dimension " << i << " is empty after pooling";
+    out.push_back(o);
+  }
+  auto kind = qc::PoolKindAttr::get(ctx, isMax ? qc::PoolKind::Max
+                                               : qc::PoolKind::Avg);
+  return define(qc::PoolOp::create(
+      builder, loc, f32Tensor(out), kind, in[0],
+      builder.getDenseI64ArrayAttr(kernel),
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getDenseI64ArrayAttr(pads),
+      ceil ? builder.getUnitAttr() : UnitAttr(),
+      countPad ? builder.getUnitAttr() : UnitAttr()));
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization, softmax and reductions
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importNormalization(Location loc) {
+  const std::string &op = node->op_type();
+  if (!in[0])
+    return error() << "input must be a float tensor";
+  Value x = in[0];
+  Shape xs(shapeOf(x));
+  int64_t rank = xs.size();
+  auto type = cast<RankedTensorType>(x.getType());
+  if (op == "BatchNormalization") {
+    if (failed(requireOnlyFirstOutputUsed()))
+      return failure();
+    if (attrInt("training_mode", 0) != 0)
+      return error() << "training_mode = 1 is not supported";
+    if (rank < 2)
+      return error() << "input must have a channel dimension";
+    SmallVector<const ConstTensor *> p;
+    for (int i = 1; i <= 4; ++i) {
+      const ConstTensor *c = constInput(i);
+      if (!c || !c->isFloat || c->numElements() != xs[1])
+        return error() << "scale, bias, mean and variance must be constant "
+                       << "float tensors of size " << xs[1];
+      p.push_back(c);
+    }
+    float eps = attrFloat("epsilon", 1e-5f);
+    ConstTensor scale, shift;
+    scale.shape = shift.shape = {xs[1]};
+    for (int64_t c = 0; c < xs[1]; ++c) {
+      float sc = p[0]->floats[c] / std::sqrt(p[3]->floats[c] + eps);
+      scale.floats.push_back(sc);
+      shift.floats.push_back(p[1]->floats[c] - p[2]->floats[c] * sc);
+    }
+    Value sv = materialize(scale, locFor(node->output(0) + ".scale"));
+    Value hv = materialize(shift, locFor(node->output(0) + ".shift"));
+    return define(qc::BatchNormOp::create(builder, loc, type, x, sv, hv));
+  }
+  if (op == "LayerNormalization") {
+    if (failed(requireOnlyFirstOutputUsed()))
+      return failure();
+    FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", -1), rank);
+    if (failed(axis))
+      return failure();
+    Value scale = in.size() > 1 ? in[1] : Value();
+    if (!scale)
+      return error() << "scale must be a float tensor";
+    Value bias = in.size() > 2 ? in[2] : Value();
+    return define(qc::LayerNormOp::create(
+        builder, loc, type, x, scale, bias, builder.getI64IntegerAttr(*axis),
+        builder.getF32FloatAttr(attrFloat("epsilon", 1e-5f))));
+  }
+  if (op == "Softmax" || op == "LogSoftmax") {
+    bool log = op == "LogSoftmax";
+    FailureOr<int64_t> axis =
+        normalizeAxis(attrInt("axis", opset < 13 ? 1 : -1), rank);
+    if (failed(axis))
+      return failure();
+    UnitAttr logAttr = log ? builder.getUnitAttr() : UnitAttr();
+    if (opset >= 13 || *axis == rank - 1)
+      return define(qc::SoftmaxOp::create(
+          builder, loc, type, x, builder.getI64IntegerAttr(*axis), logAttr));
+    // Before opset 13 the input is flattened to 2-D at `axis`.
     int64_t outer = 1, inner = 1;
     for (int64_t i = 0; i < rank; ++i)
-      (i < axis ? outer : inner) *= shape[i];
-    return define(
-        qc::ReshapeOp::create(builder, loc, f32Tensor({outer, inner}), in[0]));
+      (i < *axis ? outer : inner) *= xs[i];
+    Value flat = reshape(x, {outer, inner}, loc);
+    Value sm = qc::SoftmaxOp::create(builder, loc, f32Tensor({outer, inner}),
+                                     flat, builder.getI64IntegerAttr(1),
+                                     logAttr);
+    return define(reshape(sm, xs, loc));
   }
-  if (op == "Reshape") {
-    std::vector<int64_t> target;
-    if (opset < 5) {
-      const onnx::AttributeProto *s = attr(node, "shape");
-      if (!s)
-        return error(&node, index) << "missing the 'shape' attribute";
-      target.assign(s->ints().begin(), s->ints().end());
-    } else {
-      const ConstTensor *c =
-          node.input_size() > 1 ? constantOf(node.input(1)) : nullptr;
-      if (!c || c->isFloat)
-        return error(&node, index)
-               << "the shape input must be a constant int64 tensor";
-      target = c->ints;
+  // Reductions.
+  qc::ReduceKind kind = llvm::StringSwitch<qc::ReduceKind>(op)
+                            .Case("ReduceSum", qc::ReduceKind::Sum)
+                            .Case("ReduceMean", qc::ReduceKind::Mean)
+                            .Case("ReduceMax", qc::ReduceKind::Max)
+                            .Default(qc::ReduceKind::Min);
+  bool axesAsInput = (op == "ReduceSum" && opset >= 13) || opset >= 18;
+  FailureOr<std::optional<Shape>> axesOr =
+      axesAsInput ? intsFromAttrOrInput("axes", 1)
+                  : FailureOr<std::optional<Shape>>(attrInts("axes"));
+  if (failed(axesOr))
+    return failure();
+  Shape axes;
+  if (*axesOr && !(*axesOr)->empty()) {
+    for (int64_t a : **axesOr) {
+      FailureOr<int64_t> n = normalizeAxis(a, rank);
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
     }
-    auto shape = shapeOf(in[0]);
-    int64_t total = cast<RankedTensorType>(in[0].getType()).getNumElements();
-    bool allowZero = attrInt(node, "allowzero", 0) != 0;
+  } else if (attrInt("noop_with_empty_axes", 0)) {
+    return define(x);
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  llvm::sort(axes);
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  bool keep = attrInt("keepdims", 1) != 0;
+  Shape out;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!llvm::is_contained(axes, i))
+      out.push_back(xs[i]);
+    else if (keep)
+      out.push_back(1);
+  }
+  return define(qc::ReduceOp::create(
+      builder, loc, f32Tensor(out), qc::ReduceKindAttr::get(ctx, kind), x,
+      builder.getDenseI64ArrayAttr(axes),
+      keep ? builder.getUnitAttr() : UnitAttr()));
+}
+
+//===----------------------------------------------------------------------===//
+// Shape-changing ops (on values and constants)
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importShapeOp(Location loc) {
+  const std::string &op = node->op_type();
+  const ConstTensor *c0 = constInput(0);
+  Shape xs;
+  if (in[0])
+    xs.assign(shapeOf(in[0]).begin(), shapeOf(in[0]).end());
+  else if (c0)
+    xs.assign(c0->shape.begin(), c0->shape.end());
+  else
+    return error() << "input must be a tensor";
+  int64_t rank = xs.size();
+  if (op == "Shape") {
+    int64_t start = attrInt("start", 0), end = attrInt("end", rank);
+    if (start < 0)
+      start += rank;
+    if (end < 0)
+      end += rank;
+    start = std::clamp<int64_t>(start, 0, rank);
+    end = std::clamp<int64_t>(end, start, rank);
+    return defineConst(ConstTensor::ofInts(
+        {end - start}, std::vector<int64_t>(xs.begin() + start,
+                                            xs.begin() + end)));
+  }
+  if (op == "Size")
+    return defineConst(ConstTensor::ofInts(
+        {}, {std::accumulate(xs.begin(), xs.end(), int64_t(1),
+                             std::multiplies<int64_t>())}));
+  Shape target;
+  int64_t total = std::accumulate(xs.begin(), xs.end(), int64_t(1),
+                                  std::multiplies<int64_t>());
+  if (op == "Flatten") {
+    FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", 1), rank + 1);
+    if (failed(axis))
+      return failure();
+    int64_t outer = 1;
+    for (int64_t i = 0; i < *axis; ++i)
+      outer *= xs[i];
+    target = {outer, outer ? total / outer : 0};
+  } else if (op == "Squeeze" || op == "Unsqueeze") {
+    FailureOr<std::optional<Shape>> axesOr =
+        opset >= 13 ? intsFromAttrOrInput("axes", 1)
+                    : FailureOr<std::optional<Shape>>(attrInts("axes"));
+    if (failed(axesOr))
+      return failure();
+    if (op == "Squeeze") {
+      Shape axes;
+      if (*axesOr)
+        for (int64_t a : **axesOr) {
+          FailureOr<int64_t> n = normalizeAxis(a, rank);
+          if (failed(n))
+            return failure();
+          if (xs[*n] != 1)
+            return error() << "cannot squeeze dimension " << *n << " of size "
+                           << xs[*n];
+          axes.push_back(*n);
+        }
+      for (int64_t i = 0; i < rank; ++i)
+        if (*axesOr ? !llvm::is_contained(axes, i) : xs[i] != 1)
+          target.push_back(xs[i]);
+    } else {
+      if (!*axesOr)
+        return error() << "needs axes";
+      int64_t outRank = rank + (*axesOr)->size();
+      SmallVector<bool> inserted(outRank, false);
+      for (int64_t a : **axesOr) {
+        FailureOr<int64_t> n = normalizeAxis(a, outRank);
+        if (failed(n))
+          return failure();
+        inserted[*n] = true;
+      }
+      int64_t j = 0;
+      for (int64_t i = 0; i < outRank; ++i)
+        target.push_back(inserted[i] ? 1 : xs[j++]);
+    }
+  } else { // Reshape
+    FailureOr<std::optional<Shape>> shapeOr =
+        opset < 5 ? FailureOr<std::optional<Shape>>(attrInts("shape"))
+                  : intsFromAttrOrInput("shape", 1);
+    if (failed(shapeOr))
+      return failure();
+    if (!*shapeOr)
+      return error() << "needs a target shape";
+    target = **shapeOr;
+    bool allowZero = attrInt("allowzero", 0) != 0;
     int64_t known = 1, inferred = -1;
     for (size_t i = 0; i < target.size(); ++i) {
       if (target[i] == 0 && !allowZero) {
-        if (i >= shape.size())
-          return error(&node, index) << "0 in shape refers past the input rank";
-        target[i] = shape[i];
+        if (i >= xs.size())
+          return error() << "0 in shape refers past the input rank";
+        target[i] = xs[i];
       }
       if (target[i] == -1) {
         if (inferred >= 0)
-          return error(&node, index) << "shape has more than one -1";
+          return error() << "shape has more than one -1";
         inferred = i;
         continue;
       }
       if (target[i] < 0)
-        return error(&node, index) << "negative dimension " << target[i];
+        return error() << "negative dimension " << target[i];
       known *= target[i];
     }
     if (inferred >= 0) {
       if (known == 0 || total % known != 0)
-        return error(&node, index) << "cannot infer the -1 dimension";
+        return error() << "cannot infer the -1 dimension";
       target[inferred] = total / known;
       known *= target[inferred];
     }
     if (known != total)
-      return error(&node, index)
-             << "cannot reshape " << total << " elements into " << known;
-    return define(
-        qc::ReshapeOp::create(builder, loc, f32Tensor(target), in[0]));
+      return error() << "cannot reshape " << total << " elements into "
+                     << known;
   }
-  if (op == "Gemm" || op == "MatMul") {
-    bool gemm = op == "Gemm";
-    int64_t transA = gemm ? attrInt(node, "transA", 0) : 0;
-    int64_t transB = gemm ? attrInt(node, "transB", 0) : 0;
-    float alpha = gemm ? attrFloat(node, "alpha", 1.0f) : 1.0f;
-    float beta = gemm ? attrFloat(node, "beta", 1.0f) : 1.0f;
-    if (!in[0])
-      return error(&node, index) << "input A must be a float tensor";
-    auto aShape = shapeOf(in[0]);
-    if (aShape.size() != 2)
-      return error(&node, index) << "input A has rank " << aShape.size()
-                                 << "; only 2-D products are supported";
-    if (transA)
-      return error(&node, index) << "transA = 1 is not supported";
-    int64_t m = aShape[0], k = aShape[1];
-    const ConstTensor *bConst = constantOf(node.input(1));
-    Value result;
-    int64_t n;
-    if (bConst && bConst->isFloat) {
-      if (bConst->shape.size() != 2)
-        return error(&node, index) << "B must be 2-D";
-      int64_t rows = bConst->shape[0], cols = bConst->shape[1];
-      int64_t bk = transB ? cols : rows;
-      n = transB ? rows : cols;
-      if (bk != k)
-        return error(&node, index)
-               << "A has " << k << " columns but B has " << bk << " rows";
-      // The weight is stored [n, k] so the reduction is contiguous.
-      ConstTensor w;
-      w.shape = {n, k};
-      w.floats.resize(n * k);
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          w.floats[i * k + j] = alpha * (transB ? bConst->floats[i * k + j]
-                                                : bConst->floats[j * n + i]);
-      Value weight = materialize(w, locFor(node.input(1)));
-      result =
-          qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), in[0],
-                                       weight, Value(), qc::Activation::None);
+  if (!in[0]) {
+    ConstTensor r = *c0;
+    r.shape.assign(target.begin(), target.end());
+    return defineConst(r);
+  }
+  return define(reshape(in[0], target, loc));
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement: transpose, concat, pad, slice, split, gather
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importDataMovement(Location loc) {
+  const std::string &op = node->op_type();
+  if (op == "Concat") {
+    SmallVector<Value> operands;
+    for (auto [i, v] : llvm::enumerate(in)) {
+      Value x = v ? v : valueOf(node->input(i));
+      if (!x)
+        return error() << "input '" << node->input(i)
+                       << "' must be a float tensor";
+      operands.push_back(x);
+    }
+    Shape out(shapeOf(operands[0]));
+    FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", 0), out.size());
+    if (failed(axis))
+      return failure();
+    out[*axis] = 0;
+    for (Value v : operands) {
+      ArrayRef<int64_t> s = shapeOf(v);
+      if (s.size() != out.size())
+        return error() << "inputs have different ranks";
+      for (size_t d = 0; d < s.size(); ++d)
+        if ((int64_t)d != *axis && s[d] != out[d])
+          return error() << "inputs differ in dimension " << d;
+      out[*axis] += s[*axis];
+    }
+    return define(qc::ConcatOp::create(builder, loc, f32Tensor(out), operands,
+                                       builder.getI64IntegerAttr(*axis)));
+  }
+  Value x = in[0] ? in[0] : valueOf(node->input(0));
+  if (!x)
+    return error() << "input must be a float tensor";
+  Shape xs(shapeOf(x));
+  int64_t rank = xs.size();
+  if (op == "Transpose") {
+    Shape perm;
+    if (std::optional<Shape> p = attrInts("perm")) {
+      perm = *p;
     } else {
-      if (!in[1] || transB || alpha != 1.0f)
-        return error(&node, index) << "B must be a constant unless transB = 0 "
-                                      "and alpha = 1";
-      auto bShape = shapeOf(in[1]);
-      if (bShape.size() != 2 || bShape[0] != k)
-        return error(&node, index) << "B must be 2-D with " << k << " rows";
-      n = bShape[1];
-      result =
-          qc::MatMulOp::create(builder, loc, f32Tensor({m, n}), in[0], in[1]);
+      for (int64_t i = rank - 1; i >= 0; --i)
+        perm.push_back(i);
     }
-    if (gemm && node.input_size() > 2 && !node.input(2).empty()) {
-      const ConstTensor *cConst = constantOf(node.input(2));
-      Value c;
-      if (cConst && cConst->isFloat) {
-        ConstTensor scaled = *cConst;
-        for (float &v : scaled.floats)
-          v *= beta;
-        c = materialize(scaled, locFor(node.input(2)));
-      } else if (beta == 1.0f && in[2]) {
-        c = in[2];
-      } else {
-        return error(&node, index) << "C must be constant unless beta = 1";
-      }
-      SmallVector<int64_t> shape;
-      if (!OpTrait::util::getBroadcastedShape({m, n}, shapeOf(c), shape) ||
-          shape != SmallVector<int64_t>{m, n})
-        return error(&node, index)
-               << "C does not broadcast to [" << m << ", " << n << "]";
-      // Canonicalization folds a per-column constant into the bias.
-      result = qc::AddOp::create(builder, loc, f32Tensor({m, n}), result, c,
-                                 qc::Activation::None);
+    if ((int64_t)perm.size() != rank)
+      return error() << "perm must have " << rank << " entries";
+    Shape out;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= rank)
+        return error() << "perm entry " << p << " is out of range";
+      out.push_back(xs[p]);
     }
-    return define(result);
+    return define(qc::TransposeOp::create(builder, loc, f32Tensor(out), x,
+                                          builder.getDenseI64ArrayAttr(perm)));
   }
-  return error(&node, index) << "unsupported ONNX operator '" << op << "'";
+  if (op == "Pad") {
+    std::string mode = attrString("mode", "constant");
+    std::optional<qc::PadMode> m =
+        llvm::StringSwitch<std::optional<qc::PadMode>>(mode)
+            .Case("constant", qc::PadMode::Constant)
+            .Case("reflect", qc::PadMode::Reflect)
+            .Case("edge", qc::PadMode::Edge)
+            .Default(std::nullopt);
+    if (!m)
+      return error() << "pad mode '" << mode << "' is not supported";
+    FailureOr<std::optional<Shape>> padsOr =
+        opset < 11 ? FailureOr<std::optional<Shape>>(attrInts("pads"))
+                   : intsFromAttrOrInput("pads", 1);
+    if (failed(padsOr))
+      return failure();
+    if (!*padsOr || (int64_t)(*padsOr)->size() != 2 * rank)
+      return error() << "needs " << 2 * rank << " pads";
+    if (opset >= 18 && node->input_size() > 3 && !node->input(3).empty())
+      return error() << "the axes input is not supported";
+    Shape pads = **padsOr;
+    if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+      return error() << "negative pads (cropping) are not supported";
+    float value = attrFloat("value", 0.0f);
+    if (opset >= 11 && node->input_size() > 2 && !node->input(2).empty()) {
+      const ConstTensor *c = constInput(2);
+      if (!c || c->numElements() != 1)
+        return error() << "constant_value must be a constant scalar";
+      value = static_cast<float>(c->at(0));
+    }
+    Shape out(xs);
+    for (int64_t i = 0; i < rank; ++i) {
+      out[i] += pads[i] + pads[rank + i];
+      if (*m == qc::PadMode::Reflect &&
+          std::max(pads[i], pads[rank + i]) >= xs[i])
+        return error() << "reflect padding of dimension " << i
+                       << " must be smaller than its size " << xs[i];
+    }
+    return define(qc::PadOp::create(
+        builder, loc, f32Tensor(out), qc::PadModeAttr::get(ctx, *m), x,
+        builder.getDenseI64ArrayAttr(pads), builder.getF32FloatAttr(value)));
+  }
+  if (op == "Slice") {
+    Shape starts, ends, axes, steps;
+    if (opset < 10) {
+      starts = attrInts("starts").value_or(Shape());
+      ends = attrInts("ends").value_or(Shape());
+      axes = attrInts("axes").value_or(Shape());
+    } else {
+      auto get = [&](int i, StringRef what, Shape &dst) -> LogicalResult {
+        FailureOr<std::optional<Shape>> v = intsFromAttrOrInput(what, i);
+        if (failed(v))
+          return failure();
+        if (*v)
+          dst = **v;
+        return success();
+      };
+      if (failed(get(1, "starts", starts)) || failed(get(2, "ends", ends)) ||
+          failed(get(3, "axes", axes)) || failed(get(4, "steps", steps)))
+        return failure();
+    }
+    if (starts.size() != ends.size())
+      return error() << "starts and ends differ in length";
+    if (axes.empty())
+      for (size_t i = 0; i < starts.size(); ++i)
+        axes.push_back(i);
+    if (steps.empty())
+      steps.assign(starts.size(), 1);
+    Shape offsets(rank, 0), strides(rank, 1), out(xs);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      FailureOr<int64_t> a = normalizeAxis(axes[i], rank);
+      if (failed(a))
+        return failure();
+      int64_t n = xs[*a], step = steps[i];
+      if (step == 0)
+        return error() << "step 0";
+      int64_t start = starts[i], end = ends[i];
+      if (start < 0)
+        start += n;
+      if (end < 0)
+        end += n;
+      int64_t size;
+      if (step > 0) {
+        start = std::clamp<int64_t>(start, 0, n);
+        end = std::clamp<int64_t>(end, 0, n);
+        size = std::max<int64_t>((end - start + step - 1) / step, 0);
+      } else {
+        start = std::clamp<int64_t>(start, 0, n - 1);
+        end = std::clamp<int64_t>(end, -1, n - 1);
+        size = std::max<int64_t>((start - end + (-step) - 1) / (-step), 0);
+      }
+      if (size == 0)
+        return error() << "empty slice of dimension " << *a
+                       << " is not supported";
+      offsets[*a] = start;
+      strides[*a] = step;
+      out[*a] = size;
+    }
+    return define(qc::SliceOp::create(builder, loc, f32Tensor(out), x,
+                                      builder.getDenseI64ArrayAttr(offsets),
+                                      builder.getDenseI64ArrayAttr(strides)));
+  }
+  if (op == "Split") {
+    FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", 0), rank);
+    if (failed(axis))
+      return failure();
+    FailureOr<std::optional<Shape>> splitOr =
+        opset < 13 ? FailureOr<std::optional<Shape>>(attrInts("split"))
+                   : intsFromAttrOrInput("split", 1);
+    if (failed(splitOr))
+      return failure();
+    int64_t parts = node->output_size();
+    Shape sizes;
+    if (*splitOr) {
+      sizes = **splitOr;
+    } else {
+      int64_t n = xs[*axis];
+      int64_t chunk = (n + parts - 1) / parts;
+      for (int64_t i = 0; i < parts; ++i)
+        sizes.push_back(std::min(chunk, n - i * chunk));
+    }
+    if ((int64_t)sizes.size() != parts ||
+        std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != xs[*axis])
+      return error() << "split sizes do not add up to dimension " << *axis;
+    int64_t offset = 0;
+    for (int64_t i = 0; i < parts; ++i) {
+      Shape offsets(rank, 0), steps(rank, 1), out(xs);
+      offsets[*axis] = offset;
+      out[*axis] = sizes[i];
+      offset += sizes[i];
+      if (sizes[i] == 0)
+        return error() << "empty split output " << i << " is not supported";
+      Value part = qc::SliceOp::create(
+          builder, locFor(node->output(i)), f32Tensor(out), x,
+          builder.getDenseI64ArrayAttr(offsets),
+          builder.getDenseI64ArrayAttr(steps));
+      (void)define(part, i);
+    }
+    return success();
+  }
+  if (op == "Gather") {
+    FailureOr<int64_t> axis = normalizeAxis(attrInt("axis", 0), rank);
+    if (failed(axis))
+      return failure();
+    Value idx;
+    Shape is;
+    if (const ConstTensor *c = constInput(1)) {
+      if (c->isFloat)
+        return error() << "indices must be integers";
+      idx = materialize(*c, locFor(node->input(1)));
+      is.assign(c->shape.begin(), c->shape.end());
+    } else {
+      idx = values.lookup(node->input(1));
+      if (!idx)
+        return error() << "indices are not defined";
+      is.assign(shapeOf(idx).begin(), shapeOf(idx).end());
+    }
+    Shape out(xs.begin(), xs.begin() + *axis);
+    out.append(is.begin(), is.end());
+    out.append(xs.begin() + *axis + 1, xs.end());
+    return define(qc::GatherOp::create(builder, loc, f32Tensor(out), x, idx,
+                                       builder.getI64IntegerAttr(*axis)));
+  }
+  return error() << "unsupported ONNX operator '" << op << "'";
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importNode() {
+  const std::string &op = node->op_type();
+  if (!node->domain().empty() && node->domain() != "ai.onnx")
+    return error() << "operator domain '" << node->domain()
+                   << "' is not supported";
+  if (node->output_size() < 1)
+    return error() << "has no output";
+  Location loc = locFor(node->output(0));
+
+  if (op == "Constant") {
+    if (const onnx::AttributeProto *value = attr("value")) {
+      FailureOr<ConstTensor> c = readTensor(value->t());
+      if (failed(c))
+        return failure();
+      return defineConst(*c);
+    }
+    if (const onnx::AttributeProto *a = attr("value_float"))
+      return defineConst(ConstTensor{{}, {a->f()}, {}, true});
+    if (const onnx::AttributeProto *a = attr("value_floats"))
+      return defineConst(
+          ConstTensor{{(int64_t)a->floats_size()},
+                      std::vector<float>(a->floats().begin(),
+                                         a->floats().end()),
+                      {},
+                      true});
+    if (const onnx::AttributeProto *a = attr("value_int"))
+      return defineConst(ConstTensor::ofInts({}, {a->i()}));
+    if (const onnx::AttributeProto *a = attr("value_ints"))
+      return defineConst(ConstTensor::ofInts(
+          {(int64_t)a->ints_size()},
+          std::vector<int64_t>(a->ints().begin(), a->ints().end())));
+    return error() << "this form of Constant is not supported";
+  }
+
+  // Every listed input must be known.
+  in.clear();
+  for (const std::string &name : node->input()) {
+    if (name.empty()) {
+      in.push_back({});
+      continue;
+    }
+    if (!values.count(name) && !constantOf(name))
+      return error() << "input '" << name << "' is not defined";
+    // Float constants become values lazily, when an op needs them.
+    in.push_back(values.lookup(name));
+  }
+
+  for (auto [i, v] : llvm::enumerate(in))
+    if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32() &&
+        !(op == "Gather" && i == 1))
+      return error() << "input '" << node->input(i) << "' is an integer "
+                     << "tensor; integer graph inputs can only be Gather "
+                        "indices";
+
+  bool folded = false;
+  if (failed(foldConstantNode(folded)))
+    return failure();
+  if (folded)
+    return success();
+
+  // Operands that are float constants are materialized for value ops.
+  auto materializeInputs = [&] {
+    for (auto [i, v] : llvm::enumerate(in))
+      if (!v && !node->input(i).empty())
+        v = valueOf(node->input(i));
+  };
+
+  static const llvm::StringSet<> binaryOps = {
+      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "PRelu"};
+  static const llvm::StringSet<> unaryOps = {
+      "Relu",     "Neg",         "Abs",       "Exp",       "Log",
+      "Sqrt",     "Reciprocal",  "Sigmoid",   "Tanh",      "Erf",
+      "Gelu",     "HardSigmoid", "HardSwish", "LeakyRelu", "Clip",
+      "Elu",      "Selu",        "Softplus",  "Softsign"};
+  static const llvm::StringSet<> normOps = {
+      "BatchNormalization", "LayerNormalization", "Softmax", "LogSoftmax",
+      "ReduceMean",         "ReduceSum",          "ReduceMax", "ReduceMin"};
+  static const llvm::StringSet<> shapeOps = {
+      "Shape", "Size", "Reshape", "Flatten", "Squeeze", "Unsqueeze"};
+  static const llvm::StringSet<> movementOps = {"Transpose", "Concat", "Pad",
+                                                "Slice",     "Split",  "Gather"};
+
+  if (op == "Identity" || op == "Dropout") {
+    if (op == "Dropout" && failed(requireOnlyFirstOutputUsed()))
+      return failure();
+    if (const ConstTensor *c = constInput(0); c && !in[0])
+      return defineConst(*c);
+    return define(in[0]);
+  }
+  if (op == "Cast") {
+    int64_t to = attrInt("to", 0);
+    if (!in[0] || to != onnx::TensorProto::FLOAT)
+      return error() << "only casts of float tensors to float are supported";
+    return define(in[0]);
+  }
+  if (op != "Gemm" && op != "MatMul")
+    materializeInputs();
+  if (binaryOps.contains(op))
+    return importBinary(loc);
+  if (unaryOps.contains(op))
+    return importUnary(loc);
+  if (op == "Gemm" || op == "MatMul")
+    return importMatMul(loc);
+  if (op == "Conv")
+    return importConv(loc);
+  if (op == "ConvTranspose")
+    return importConvTranspose(loc);
+  if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" ||
+      op == "GlobalMaxPool")
+    return importPool(loc);
+  if (normOps.contains(op))
+    return importNormalization(loc);
+  if (shapeOps.contains(op))
+    return importShapeOp(loc);
+  if (movementOps.contains(op))
+    return importDataMovement(loc);
+  return error() << "unsupported ONNX operator '" << op << "'";
 }
 
 OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
@@ -387,10 +1666,24 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       return nullptr;
     constants[init.name()] = std::move(*c);
   }
+  for (const auto &n : graph.node())
+    for (const std::string &name : n.input())
+      ++useCounts[name];
+  for (const auto &o : graph.output())
+    ++useCounts[o.name()];
 
   // Graph inputs that are not initializers (older exporters list both).
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  for (const auto &b : bindings)
+    if (constants.count(b.getKey()) ||
+        llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &i) {
+          return i.name() == b.getKey();
+        })) {
+      emitError(fileLoc) << "--input-shape names '" << b.getKey()
+                         << "', which is not a graph input";
+      return nullptr;
+    }
   for (const auto &input : graph.input()) {
     if (constants.count(input.name()))
       continue;
@@ -401,30 +1694,65 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       return nullptr;
     }
     const auto &tt = type.tensor_type();
-    if (tt.elem_type() != onnx::TensorProto::FLOAT) {
+    Type elementType;
+    if (tt.elem_type() == onnx::TensorProto::FLOAT)
+      elementType = builder.getF32Type();
+    else if (tt.elem_type() == onnx::TensorProto::INT64)
+      elementType = builder.getI64Type();
+    else if (tt.elem_type() == onnx::TensorProto::INT32)
+      elementType = builder.getI32Type();
+    if (!elementType) {
       emitError(fileLoc) << "graph input '" << input.name()
                          << "' has element type "
                          << onnx::TensorProto::DataType_Name(
                                 static_cast<onnx::TensorProto::DataType>(
                                     tt.elem_type()))
-                         << "; only float32 inputs are supported";
+                         << "; only float32 (and int32/int64 indices) inputs "
+                            "are supported";
       return nullptr;
     }
     SmallVector<int64_t> shape;
-    for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
-      if (!d.has_dim_value() || d.dim_value() <= 0) {
-        emitError(fileLoc) << "graph input '" << input.name()
-                           << "' has a symbolic "
-                           << "or unknown dimension "
-                           << (d.has_dim_param() ? "'" + d.dim_param() + "' "
-                                                 : "")
-                           << "at index " << i
-                           << "; static shapes are required";
+    auto binding = bindings.find(input.name());
+    if (binding != bindings.end()) {
+      const auto &dims = tt.shape().dim();
+      if (tt.has_shape() && dims.size() != (int)binding->second.size()) {
+        emitError(fileLoc) << "--input-shape for '" << input.name()
+                           << "' has rank " << binding->second.size()
+                           << " but the model declares rank " << dims.size();
         return nullptr;
       }
-      shape.push_back(d.dim_value());
+      for (auto [i, d] : llvm::enumerate(binding->second)) {
+        if (tt.has_shape() && dims[i].has_dim_value() &&
+            dims[i].dim_value() != d) {
+          emitError(fileLoc)
+              << "--input-shape for '" << input.name() << "' sets dimension "
+              << i << " to " << d << " but the model fixes it to "
+              << dims[i].dim_value();
+          return nullptr;
+        }
+      }
+      shape = binding->second;
+    } else {
+      if (!tt.has_shape()) {
+        emitError(fileLoc) << "graph input '" << input.name()
+                           << "' has no shape; bind one with --input-shape "
+                           << input.name() << "=D0xD1x...";
+        return nullptr;
+      }
+      for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
+        if (!d.has_dim_value() || d.dim_value() <= 0) {
+          emitError(fileLoc)
+              << "graph input '" << input.name() << "' has a symbolic "
+              << "or unknown dimension "
+              << (d.has_dim_param() ? "'" + d.dim_param() + "' " : "")
+              << "at index " << i << "; bind it with --input-shape "
+              << input.name() << "=D0xD1x...";
+          return nullptr;
+        }
+        shape.push_back(d.dim_value());
+      }
     }
-    argTypes.push_back(f32Tensor(shape));
+    argTypes.push_back(RankedTensorType::get(shape, elementType));
     argNames.push_back(input.name());
   }
 
@@ -437,9 +1765,13 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     values[name] = entry->getArgument(i);
   }
   builder.setInsertionPointToStart(entry);
-  for (auto [i, node] : llvm::enumerate(graph.node()))
-    if (failed(importNode(node, i)))
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
+    node = &n;
+    nodeIndex = i;
+    if (failed(importNode()))
       return nullptr;
+  }
+  node = nullptr;
 
   SmallVector<Value> results;
   SmallVector<Attribute> outNames;
@@ -464,8 +1796,27 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
 
 } // namespace
 
+std::string quantc::parseInputShape(StringRef text, InputShapes &shapes) {
+  auto [name, dims] = text.rsplit('=');
+  if (name.empty() || dims.empty() || !text.contains('='))
+    return "expected NAME=D0xD1x..., got '" + text.str() + "'";
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d <= 0)
+      return "dimension '" + p.str() + "' in '" + text.str() +
+             "' is not a positive integer";
+    shape.push_back(d);
+  }
+  shapes[name] = shape;
+  return "";
+}
+
 OwningOpRef<ModuleOp> quantc::importONNX(StringRef bytes, StringRef fileName,
-                                         MLIRContext *context) {
+                                         MLIRContext *context,
+                                         const InputShapes &inputShapes) {
   context->loadDialect<qc::QCDialect, func::FuncDialect, arith::ArithDialect>();
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -480,18 +1831,33 @@ OwningOpRef<ModuleOp> quantc::importONNX(StringRef bytes, StringRef fileName,
         << "invalid ONNX model: " << e.what();
     return nullptr;
   }
-  return Importer(context, fileName).run(model);
+  return Importer(context, fileName, inputShapes).run(model);
 }
 
 void quantc::registerONNXImportTranslation() {
+  // Constructed on registration only, so that tools which do not register
+  // the translation can define their own --input-shape.
+  static llvm::cl::list<std::string> clInputShapes(
+      "input-shape",
+      llvm::cl::desc("Bind an input's shape for --import-onnx: "
+                     "NAME=D0xD1x..."),
+      llvm::cl::ZeroOrMore);
   TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model into the qc dialect",
       [](llvm::SourceMgr &sourceMgr, MLIRContext *context) {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        InputShapes shapes;
+        for (const std::string &s : clInputShapes) {
+          std::string err = parseInputShape(s, shapes);
+          if (!err.empty()) {
+            emitError(UnknownLoc::get(context)) << "--input-shape: " << err;
+            return OwningOpRef<Operation *>();
+          }
+        }
         return OwningOpRef<Operation *>(
             importONNX(buffer->getBuffer(), buffer->getBufferIdentifier(),
-                       context)
+                       context, shapes)
                 .release());
       },
       [](DialectRegistry &registry) {

@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -81,6 +83,59 @@ SmallVector<double> quantc::qc::getQuantScales(Type element) {
     return SmallVector<double>(t.getScales());
   return {};
 }
+
+template <typename T>
+std::optional<SmallVector<T>> quantc::qc::getElementValues(Attribute attr) {
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(attr)) {
+    Type elt = dense.getElementType();
+    if constexpr (std::is_floating_point_v<T>) {
+      if (!isa<FloatType>(elt))
+        return std::nullopt;
+    } else {
+      if (!elt.isInteger(sizeof(T) * 8))
+        return std::nullopt;
+    }
+    return SmallVector<T>(dense.getValues<T>());
+  }
+  if (auto res =
+          dyn_cast_if_present<mlir::detail::DenseResourceElementsAttrBase<T>>(attr)) {
+    if (std::optional<ArrayRef<T>> data = res.tryGetAsArrayRef())
+      return SmallVector<T>(*data);
+  }
+  return std::nullopt;
+}
+
+std::optional<SmallVector<float>> quantc::qc::getConstantFloats(Value value) {
+  Attribute attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return getElementValues<float>(attr);
+}
+
+template <typename T>
+Value quantc::qc::createConstant(OpBuilder &b, Location loc,
+                                 RankedTensorType type, ArrayRef<T> values,
+                                 StringRef hint) {
+  ElementsAttr attr;
+  if (type.getNumElements() >= kResourceThreshold) {
+    attr = cast<ElementsAttr>(DenseResourceElementsAttr::get(
+        type, hint, HeapAsmResourceBlob::allocateAndCopyInferAlign(values)));
+  } else {
+    attr = DenseElementsAttr::get(type, values);
+  }
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+#define QC_INSTANTIATE(T)                                                      \
+  template std::optional<SmallVector<T>> quantc::qc::getElementValues<T>(      \
+      Attribute);                                                              \
+  template Value quantc::qc::createConstant<T>(                                \
+      OpBuilder &, Location, RankedTensorType, ArrayRef<T>, StringRef);
+QC_INSTANTIATE(float)
+QC_INSTANTIATE(int8_t)
+QC_INSTANTIATE(int32_t)
+QC_INSTANTIATE(int64_t)
+#undef QC_INSTANTIATE
 
 static Type elementOf(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
@@ -211,15 +266,22 @@ LogicalResult FullyConnectedOp::verify() {
 LogicalResult MatMulOp::verify() {
   auto l = getLhs().getType(), r = getRhs().getType();
   auto out = getResult().getType();
-  if (l.getRank() != 2 || r.getRank() != 2 || out.getRank() != 2)
-    return emitOpError("operands and result must be 2-D");
-  if (l.getDimSize(1) != r.getDimSize(0))
-    return emitOpError("contracting dimensions differ: ")
-           << l.getDimSize(1) << " vs " << r.getDimSize(0);
-  if (out.getDimSize(0) != l.getDimSize(0) ||
-      out.getDimSize(1) != r.getDimSize(1))
-    return emitOpError("result shape must be [")
-           << l.getDimSize(0) << ", " << r.getDimSize(1) << "], got " << out;
+  if (l.getRank() < 2 || r.getRank() < 2)
+    return emitOpError("operands must have rank >= 2");
+  int64_t m = l.getShape()[l.getRank() - 2], k = l.getShape().back();
+  int64_t rk = r.getShape()[r.getRank() - 2], n = r.getShape().back();
+  if (k != rk)
+    return emitOpError("contracting dimensions differ: ") << k << " vs " << rk;
+  SmallVector<int64_t> batch;
+  if (!OpTrait::util::getBroadcastedShape(l.getShape().drop_back(2),
+                                          r.getShape().drop_back(2), batch))
+    return emitOpError("batch dimensions do not broadcast");
+  batch.push_back(m);
+  batch.push_back(n);
+  if (ArrayRef<int64_t>(batch) != out.getShape())
+    return emitOpError("result type must be ")
+           << RankedTensorType::get(batch, out.getElementType()) << ", got "
+           << out;
   return success();
 }
 
@@ -354,8 +416,8 @@ struct FoldReluRelu : OpRewritePattern<ReluOp> {
 void ReluOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                          MLIRContext *context) {
   results
-      .add<FuseReluInto<FullyConnectedOp>, FuseReluInto<AddOp>, FoldReluRelu>(
-          context);
+      .add<FuseReluInto<FullyConnectedOp>, FuseReluInto<ConvOp>,
+           FuseReluInto<AddOp>, FoldReluRelu>(context);
 }
 
 //===----------------------------------------------------------------------===//
@@ -401,6 +463,371 @@ struct FoldReshapeChain : OpRewritePattern<ReshapeOp> {
 void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                             MLIRContext *context) {
   results.add<FoldReshapeChain>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// ConvOp, ConvTransposeOp, PoolOp
+//===----------------------------------------------------------------------===//
+
+/// Checks the window attributes of an op over `spatial` dimensions.
+static LogicalResult verifyWindow(Operation *op, int64_t spatial,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> dilations,
+                                  ArrayRef<int64_t> pads) {
+  if ((int64_t)strides.size() != spatial ||
+      (int64_t)dilations.size() != spatial ||
+      (int64_t)pads.size() != 2 * spatial)
+    return op->emitOpError("needs ")
+           << spatial << " strides and dilations and " << 2 * spatial
+           << " pads for " << spatial << " spatial dimensions";
+  if (llvm::any_of(strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dilations, [](int64_t d) { return d < 1; }))
+    return op->emitOpError("strides and dilations must be positive");
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return op->emitOpError("pads must be non-negative");
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  auto in = getInput().getType(), w = getWeight().getType();
+  auto out = getResult().getType();
+  int64_t rank = in.getRank(), spatial = rank - 2;
+  if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
+    return emitOpError("input, weight and result must have the same rank "
+                       ">= 3 ([N, C, spatial...])");
+  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
+                          getPads())))
+    return failure();
+  int64_t g = getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
+  if (g < 1 || c % g != 0 || f % g != 0)
+    return emitOpError("group ")
+           << g << " must divide the input channels " << c
+           << " and the output channels " << f;
+  if (w.getDimSize(1) * g != c)
+    return emitOpError("weight has ")
+           << w.getDimSize(1) << " input channels per group; expected "
+           << c / g;
+  SmallVector<int64_t> expected = {in.getDimSize(0), f};
+  for (int64_t i = 0; i < spatial; ++i)
+    expected.push_back(windowOutputSize(
+        in.getDimSize(2 + i), w.getDimSize(2 + i), getStrides()[i],
+        getDilations()[i], getPads()[i], getPads()[spatial + i]));
+  if (ArrayRef<int64_t>(expected) != out.getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, out.getElementType());
+  if (Value bias = getBias()) {
+    auto b = cast<RankedTensorType>(bias.getType());
+    if (b.getRank() != 1 || b.getDimSize(0) != f)
+      return emitOpError("bias must be 1-D of size ") << f << ", got " << b;
+  }
+  if (failed(verifySameKind(*this)))
+    return failure();
+  if (isQuantizedTensor(in) &&
+      (failed(verifyActivationType(*this, in.getElementType(), "input")) ||
+       failed(verifyActivationType(*this, out.getElementType(), "result"))))
+    return failure();
+  return success();
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  auto in = getInput().getType(), w = getWeight().getType();
+  auto out = getResult().getType();
+  int64_t rank = in.getRank(), spatial = rank - 2;
+  if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
+    return emitOpError("input, weight and result must have the same rank "
+                       ">= 3");
+  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
+                          getPads())))
+    return failure();
+  if ((int64_t)getOutputPadding().size() != spatial)
+    return emitOpError("needs one output padding per spatial dimension");
+  int64_t g = getGroup(), c = in.getDimSize(1);
+  if (g < 1 || c % g != 0 || w.getDimSize(0) != c)
+    return emitOpError("weight must be [C, F / group, ...] with C = ") << c;
+  SmallVector<int64_t> expected = {in.getDimSize(0), w.getDimSize(1) * g};
+  for (int64_t i = 0; i < spatial; ++i)
+    expected.push_back(getStrides()[i] * (in.getDimSize(2 + i) - 1) +
+                       getOutputPadding()[i] +
+                       getDilations()[i] * (w.getDimSize(2 + i) - 1) + 1 -
+                       getPads()[i] - getPads()[spatial + i]);
+  if (ArrayRef<int64_t>(expected) != out.getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, out.getElementType());
+  if (Value bias = getBias())
+    if (cast<RankedTensorType>(bias.getType()).getShape() !=
+        ArrayRef<int64_t>{expected[1]})
+      return emitOpError("bias must be 1-D of size ") << expected[1];
+  return success();
+}
+
+LogicalResult PoolOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  int64_t rank = in.getRank(), spatial = rank - 2;
+  if (rank < 3 || out.getRank() != rank)
+    return emitOpError("input and result must have the same rank >= 3");
+  if ((int64_t)getKernel().size() != spatial)
+    return emitOpError("needs one kernel size per spatial dimension");
+  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
+                          getPads())))
+    return failure();
+  SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1)};
+  for (int64_t i = 0; i < spatial; ++i)
+    expected.push_back(windowOutputSize(
+        in.getDimSize(2 + i), getKernel()[i], getStrides()[i],
+        getDilations()[i], getPads()[i], getPads()[spatial + i],
+        getCeilMode()));
+  if (ArrayRef<int64_t>(expected) != out.getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, out.getElementType());
+  if (isQuantizedTensor(in) || isQuantizedTensor(out)) {
+    if (getKind() != PoolKind::Max)
+      return emitOpError("only max pooling works on quantized tensors");
+    if (in.getElementType() != out.getElementType())
+      return emitOpError("quantized max pooling must keep the element type");
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise and normalization ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult BinaryOp::verify() {
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(getLhs().getType().getShape(),
+                                          getRhs().getType().getShape(), shape))
+    return emitOpError("operand shapes are not broadcast-compatible");
+  if (ArrayRef<int64_t>(shape) != getType().getShape())
+    return emitOpError("result shape must be the broadcast shape of the "
+                       "operands");
+  return success();
+}
+
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("axis ")
+           << axis << " is out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(), getType().getRank());
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = getInput().getType();
+  if (in.getRank() < 2)
+    return emitOpError("input must have a channel dimension");
+  for (Value v : {getScale(), getShift()})
+    if (cast<RankedTensorType>(v.getType()).getShape() !=
+        ArrayRef<int64_t>{in.getDimSize(1)})
+      return emitOpError("scale and shift must be 1-D of size ")
+             << in.getDimSize(1);
+  if (getType() != in)
+    return emitOpError("result type must equal the input type");
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto in = getInput().getType();
+  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+    return failure();
+  ArrayRef<int64_t> trailing = in.getShape().drop_front(getAxis());
+  SmallVector<int64_t> shape;
+  for (Value v : {getScale(), getBias()})
+    if (v && (!OpTrait::util::getBroadcastedShape(
+                  trailing, cast<RankedTensorType>(v.getType()).getShape(),
+                  shape) ||
+              ArrayRef<int64_t>(shape) != trailing))
+      return emitOpError("scale and bias must broadcast to the normalized "
+                         "axes");
+  if (getType() != in)
+    return emitOpError("result type must equal the input type");
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  auto in = getInput().getType();
+  SmallVector<int64_t> expected;
+  ArrayRef<int64_t> axes = getAxes();
+  for (auto [i, a] : llvm::enumerate(axes))
+    if (a < 0 || a >= in.getRank() || (i > 0 && axes[i - 1] >= a))
+      return emitOpError("axes must be sorted, unique and in range");
+  for (int64_t i = 0; i < in.getRank(); ++i) {
+    if (!llvm::is_contained(axes, i))
+      expected.push_back(in.getDimSize(i));
+    else if (getKeepdims())
+      expected.push_back(1);
+  }
+  if (ArrayRef<int64_t>(expected) != getType().getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, in.getElementType());
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto out = getType();
+  if (failed(verifyAxis(*this, getAxis(), out.getRank())))
+    return failure();
+  int64_t total = 0;
+  for (Value v : getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != out.getRank())
+      return emitOpError("inputs must have the result's rank");
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (i != getAxis() && t.getDimSize(i) != out.getDimSize(i))
+        return emitOpError("inputs differ from the result outside the axis");
+    if (t.getElementType() != out.getElementType())
+      return emitOpError("inputs and result must have the same element type");
+    total += t.getDimSize(getAxis());
+  }
+  if (total != out.getDimSize(getAxis()))
+    return emitOpError("result size along the axis must be ") << total;
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = getInput().getType(), out = getType();
+  ArrayRef<int64_t> perm = getPerm();
+  if ((int64_t)perm.size() != in.getRank() || out.getRank() != in.getRank())
+    return emitOpError("perm must have one entry per dimension");
+  SmallVector<bool> seen(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOpError("perm is not a permutation");
+    seen[p] = true;
+    if (out.getDimSize(i) != in.getDimSize(p))
+      return emitOpError("result dimension ")
+             << i << " must be input dimension " << p;
+  }
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element type must not change");
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  auto in = getInput().getType(), out = getType();
+  int64_t rank = in.getRank();
+  ArrayRef<int64_t> pads = getPads();
+  if ((int64_t)pads.size() != 2 * rank)
+    return emitOpError("needs ") << 2 * rank << " pads";
+  for (int64_t i = 0; i < rank; ++i) {
+    if (pads[i] < 0 || pads[rank + i] < 0)
+      return emitOpError("pads must be non-negative");
+    if (out.getDimSize(i) != in.getDimSize(i) + pads[i] + pads[rank + i])
+      return emitOpError("result dimension ") << i << " does not match pads";
+    if (getMode() == PadMode::Reflect &&
+        std::max(pads[i], pads[rank + i]) >= in.getDimSize(i))
+      return emitOpError("reflect padding must be smaller than dimension ")
+             << i;
+    if (getMode() == PadMode::Edge && in.getDimSize(i) == 0)
+      return emitOpError("edge padding of an empty dimension");
+  }
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType(), out = getType();
+  int64_t rank = in.getRank();
+  if ((int64_t)getOffsets().size() != rank ||
+      (int64_t)getSteps().size() != rank || out.getRank() != rank)
+    return emitOpError("needs one offset and step per dimension");
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t o = getOffsets()[i], s = getSteps()[i], n = out.getDimSize(i);
+    if (s == 0)
+      return emitOpError("steps must be non-zero");
+    if (n == 0)
+      continue;
+    int64_t last = o + (n - 1) * s;
+    if (o < 0 || o >= in.getDimSize(i) || last < 0 ||
+        last >= in.getDimSize(i))
+      return emitOpError("slice of dimension ") << i << " is out of bounds";
+  }
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element type must not change");
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  auto data = getData().getType(), idx = getIndices().getType();
+  if (failed(verifyAxis(*this, getAxis(), data.getRank())))
+    return failure();
+  SmallVector<int64_t> expected(data.getShape().take_front(getAxis()));
+  llvm::append_range(expected, idx.getShape());
+  llvm::append_range(expected, data.getShape().drop_front(getAxis() + 1));
+  if (ArrayRef<int64_t>(expected) != getType().getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, data.getElementType());
+  return success();
+}
+
+namespace {
+/// batch_norm(conv(x, w, b)) -> conv(x, w * scale, b * scale + shift) and
+/// the same for fully_connected (on [M, N] results), when the weights are
+/// constants and the producer has no other use or activation.
+struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = bn.getInput().getDefiningOp();
+    if (!producer || !producer->hasOneUse() ||
+        !isa<ConvOp, FullyConnectedOp>(producer))
+      return failure();
+    auto act = producer->getAttrOfType<ActivationAttr>("fused_activation");
+    if (act && act.getValue() != Activation::None)
+      return failure();
+    auto scale = getConstantFloats(bn.getScale());
+    auto shift = getConstantFloats(bn.getShift());
+    Value weight = producer->getOperand(1);
+    auto w = getConstantFloats(weight);
+    if (!scale || !shift || !w)
+      return failure();
+    Value biasValue = producer->getNumOperands() > 2 ? producer->getOperand(2)
+                                                     : Value();
+    std::optional<SmallVector<float>> bias;
+    if (biasValue && !(bias = getConstantFloats(biasValue)))
+      return failure();
+    int64_t channels = scale->size();
+    int64_t perChannel = w->size() / channels;
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < perChannel; ++i)
+        (*w)[c * perChannel + i] *= (*scale)[c];
+    SmallVector<float> newBias(channels);
+    for (int64_t c = 0; c < channels; ++c)
+      newBias[c] = (bias ? (*bias)[c] : 0.0f) * (*scale)[c] + (*shift)[c];
+    auto wType = cast<RankedTensorType>(weight.getType());
+    Value newW = createConstant<float>(rewriter, weight.getLoc(), wType,
+                                       ArrayRef<float>(*w));
+    Value newB = createConstant<float>(
+        rewriter, bn.getShift().getLoc(),
+        RankedTensorType::get({channels}, rewriter.getF32Type()),
+        ArrayRef<float>(newBias));
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer->setOperand(1, newW);
+      if (biasValue)
+        producer->setOperand(2, newB);
+      producer->setLoc(bn.getLoc());
+    });
+    if (!biasValue) {
+      if (auto conv = dyn_cast<ConvOp>(producer))
+        rewriter.modifyOpInPlace(
+            conv, [&] { conv.getBiasMutable().assign(newB); });
+      else
+        rewriter.modifyOpInPlace(producer, [&] {
+          cast<FullyConnectedOp>(producer).getBiasMutable().assign(newB);
+        });
+    }
+    rewriter.replaceOp(bn, producer->getResult(0));
+    return success();
+  }
+};
+} // namespace
+
+void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<FoldBatchNorm>(context);
 }
 
 //===----------------------------------------------------------------------===//

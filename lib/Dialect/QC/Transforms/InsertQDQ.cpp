@@ -84,7 +84,7 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
 
   /// Replaces the constant weight and bias of a fully connected op with
   /// int8/int32 constants behind scast + dcast.
-  void quantizeWeights(FullyConnectedOp fc, double inputScale);
+  void quantizeWeights(Operation *op, double inputScale);
 
   const CalibrationTable *calibration = nullptr;
 };
@@ -109,9 +109,11 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
     if (!cast<RankedTensorType>(result.getType()).getElementType().isF32())
       return WalkResult::advance();
     Type qType;
-    if (auto reshape = dyn_cast<ReshapeOp>(op)) {
-      // Reshape moves data; it must not change quantization parameters.
-      qType = dequantizedFrom(reshape.getInput());
+    if (isa<ReshapeOp, TransposeOp, SliceOp>(op) ||
+        (isa<PoolOp>(op) && cast<PoolOp>(op).getKind() == PoolKind::Max)) {
+      // These ops move or select data; they keep the quantization
+      // parameters of their input.
+      qType = dequantizedFrom(op->getOperand(0));
     }
     if (!qType) {
       FailureOr<quant::UniformQuantizedType> q = typeFor(op, result);
@@ -119,9 +121,9 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
         return WalkResult::interrupt();
       qType = *q;
     }
-    if (auto fc = dyn_cast<FullyConnectedOp>(op))
-      if (Type in = dequantizedFrom(fc.getInput()))
-        quantizeWeights(fc, scaleOf(in));
+    if (isa<FullyConnectedOp, ConvOp>(op))
+      if (Type in = dequantizedFrom(op->getOperand(0)))
+        quantizeWeights(op, scaleOf(in));
     b.setInsertionPointAfter(op);
     insertPair(b, result, qType);
     return WalkResult::advance();
@@ -129,20 +131,21 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
   return failure(walk.wasInterrupted());
 }
 
-void InsertQDQPass::quantizeWeights(FullyConnectedOp fc, double inputScale) {
-  DenseFPElementsAttr weight;
-  if (!matchPattern(fc.getWeight(), m_Constant(&weight)))
+void InsertQDQPass::quantizeWeights(Operation *op, double inputScale) {
+  // Operand 1 is the weight ([out_channels, ...]), operand 2 the bias.
+  Value weightValue = op->getOperand(1);
+  std::optional<SmallVector<float>> values = getConstantFloats(weightValue);
+  if (!values)
     return; // Not a constant: the op stays in float.
-  MLIRContext *ctx = fc.getContext();
-  auto wType = cast<RankedTensorType>(weight.getType());
-  int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
-  SmallVector<float> values(weight.getValues<float>());
+  MLIRContext *ctx = op->getContext();
+  auto wType = cast<RankedTensorType>(weightValue.getType());
+  int64_t n = wType.getDimSize(0), k = wType.getNumElements() / n;
 
   SmallVector<double> scales;
   auto absMax = [&](int64_t begin, int64_t end) {
     double m = 0;
     for (int64_t i = begin; i < end; ++i)
-      m = std::max(m, std::abs(static_cast<double>(values[i])));
+      m = std::max(m, std::abs(static_cast<double>((*values)[i])));
     return m;
   };
   if (perChannel) {
@@ -151,10 +154,10 @@ void InsertQDQPass::quantizeWeights(FullyConnectedOp fc, double inputScale) {
   } else {
     scales.push_back(computeWeightScale(absMax(0, n * k)));
   }
-  SmallVector<int8_t> q(values.size());
+  SmallVector<int8_t> q(values->size());
   for (int64_t i = 0; i < n * k; ++i) {
     double s = scales[scales.size() == 1 ? 0 : i / k];
-    q[i] = static_cast<int8_t>(quantizeToStorage(values[i], s, 0, -127, 127));
+    q[i] = static_cast<int8_t>(quantizeToStorage((*values)[i], s, 0, -127, 127));
   }
 
   auto i8 = IntegerType::get(ctx, 8);
@@ -170,39 +173,39 @@ void InsertQDQPass::quantizeWeights(FullyConnectedOp fc, double inputScale) {
         quant::QuantizationFlags::Signed, storage, f32, s, zps, 0, qmin, qmax);
   };
 
-  OpBuilder b(fc);
-  Location loc = fc.getWeight().getLoc();
+  OpBuilder b(op);
+  Location loc = weightValue.getLoc();
   auto storage = RankedTensorType::get(wType.getShape(), i8);
-  Value raw = arith::ConstantOp::create(
-      b, loc, storage, DenseElementsAttr::get(storage, ArrayRef<int8_t>(q)));
+  Value raw = createConstant<int8_t>(b, loc, storage, q, "weight_i8");
   Value wq = quant::StorageCastOp::create(
       b, loc, wType.clone(makeType(i8, scales, -127, 127)), raw);
   Value wd = quant::DequantizeCastOp::create(b, loc, wType, wq);
-  fc.getWeightMutable().assign(wd);
+  op->setOperand(1, wd);
 
-  DenseFPElementsAttr bias;
-  if (!fc.getBias() || !matchPattern(fc.getBias(), m_Constant(&bias)))
+  if (op->getNumOperands() < 3)
+    return;
+  Value biasValue = op->getOperand(2);
+  std::optional<SmallVector<float>> bias = getConstantFloats(biasValue);
+  if (!bias)
     return;
   SmallVector<double> biasScales;
   for (double s : scales)
     biasScales.push_back(inputScale * s);
   SmallVector<int32_t> bq;
   int64_t c = 0;
-  for (float v : bias.getValues<float>()) {
+  for (float v : *bias) {
     double s = biasScales[biasScales.size() == 1 ? 0 : c++];
     bq.push_back(
         static_cast<int32_t>(quantizeToStorage(v, s, 0, INT32_MIN, INT32_MAX)));
   }
-  auto bType = cast<RankedTensorType>(bias.getType());
+  auto bType = cast<RankedTensorType>(biasValue.getType());
   auto bStorage = RankedTensorType::get(bType.getShape(), i32);
-  Value braw = arith::ConstantOp::create(
-      b, loc, bStorage,
-      DenseElementsAttr::get(bStorage, ArrayRef<int32_t>(bq)));
+  Value braw = createConstant<int32_t>(b, loc, bStorage, bq, "bias_i32");
   Value bqv = quant::StorageCastOp::create(
       b, loc, bType.clone(makeType(i32, biasScales, INT32_MIN, INT32_MAX)),
       braw);
   Value bd = quant::DequantizeCastOp::create(b, loc, bType, bqv);
-  fc.getBiasMutable().assign(bd);
+  op->setOperand(2, bd);
 }
 
 } // namespace

@@ -62,9 +62,11 @@ template <typename OpTy> struct QuantizeOp : OpRewritePattern<OpTy> {
   }
 };
 
-struct QuantizeFullyConnected : QuantizeOp<FullyConnectedOp> {
-  using QuantizeOp::QuantizeOp;
-  bool accept(FullyConnectedOp op, ArrayRef<Value> operands,
+/// Weights quantized symmetrically by qc-insert-qdq, an int32 bias and int8
+/// activations: the conditions shared by fully_connected and conv.
+template <typename OpTy> struct QuantizeWeightedOp : QuantizeOp<OpTy> {
+  using QuantizeOp<OpTy>::QuantizeOp;
+  bool accept(OpTy op, ArrayRef<Value> operands,
               Type resultType) const override {
     // Weights must have been quantized symmetrically by qc-insert-qdq (and
     // the bias to int32); the verifier checks the details.
@@ -83,6 +85,9 @@ struct QuantizeFullyConnected : QuantizeOp<FullyConnectedOp> {
            isInt8ActivationType(resultType);
   }
 };
+
+using QuantizeFullyConnected = QuantizeWeightedOp<FullyConnectedOp>;
+using QuantizeConv = QuantizeWeightedOp<ConvOp>;
 
 struct QuantizeElementwise {
   static bool accept(ArrayRef<Value> operands, Type resultType) {
@@ -108,13 +113,18 @@ struct QuantizeRelu : QuantizeOp<ReluOp> {
   }
 };
 
-struct QuantizeReshape : QuantizeOp<ReshapeOp> {
-  using QuantizeOp::QuantizeOp;
-  bool accept(ReshapeOp, ArrayRef<Value> operands,
+/// Ops that move or select data: quantized only when the result keeps the
+/// input's parameters.
+template <typename OpTy> struct QuantizeDataMovement : QuantizeOp<OpTy> {
+  using QuantizeOp<OpTy>::QuantizeOp;
+  bool accept(OpTy op, ArrayRef<Value> operands,
               Type resultType) const override {
-    // A quantized reshape cannot change parameters.
-    return getElementTypeOrSelf(operands[0].getType()) ==
-           getElementTypeOrSelf(resultType);
+    if constexpr (std::is_same_v<OpTy, PoolOp>)
+      if (op.getKind() != PoolKind::Max)
+        return false;
+    return isInt8ActivationType(resultType) &&
+           getElementTypeOrSelf(operands[0].getType()) ==
+               getElementTypeOrSelf(resultType);
   }
 };
 
@@ -149,6 +159,9 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
 } // namespace
 
 void quantc::qc::populateQuantizePatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeFullyConnected, QuantizeAdd, QuantizeRelu,
-               QuantizeReshape, FoldQDQPair>(patterns.getContext());
+  patterns.add<QuantizeFullyConnected, QuantizeConv, QuantizeAdd, QuantizeRelu,
+               QuantizeDataMovement<ReshapeOp>,
+               QuantizeDataMovement<TransposeOp>, QuantizeDataMovement<SliceOp>,
+               QuantizeDataMovement<PoolOp>, FoldQDQPair>(
+      patterns.getContext());
 }

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Attributes.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -50,6 +51,43 @@ bool isInt8ActivationType(mlir::Type type);
 /// Scales of a quantized element type: one for a per-tensor type, one per
 /// channel for a per-axis type; empty for anything else.
 llvm::SmallVector<double> getQuantScales(mlir::Type element);
+
+/// Output length of a convolution or pooling window sweep along one
+/// dimension (ONNX formula); `ceil` rounds up (pooling `ceil_mode`), and
+/// then drops a last window that would start in the end padding, as ONNX
+/// and PyTorch do. Returns a value <= 0 for an empty output.
+inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                                int64_t dilation, int64_t padBegin,
+                                int64_t padEnd, bool ceil = false) {
+  int64_t span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceil && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+/// The value behind a constant float tensor (dense or dense_resource), or
+/// nullopt when `value` is not produced by such a constant.
+std::optional<llvm::SmallVector<float>> getConstantFloats(mlir::Value value);
+
+/// The elements of a constant attribute (dense or dense_resource) as
+/// `T`, or nullopt when the attribute holds another element type.
+template <typename T>
+std::optional<llvm::SmallVector<T>> getElementValues(mlir::Attribute attr);
+
+/// Elements at or above this count are stored as `dense_resource` blobs so
+/// that large weights stay out of the textual IR.
+inline constexpr int64_t kResourceThreshold = 256;
+
+/// An `arith.constant` of `type` holding `values`: a `dense_resource` blob
+/// named after `hint` for large tensors, a dense attribute otherwise.
+template <typename T>
+mlir::Value createConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::RankedTensorType type,
+                           llvm::ArrayRef<T> values,
+                           llvm::StringRef hint = "weight");
 
 } // namespace qc
 } // namespace quantc

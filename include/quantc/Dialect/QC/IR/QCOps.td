@@ -59,6 +59,92 @@ def QC_ActivationAttr : EnumAttr<QC_Dialect, QC_ActivationKind, "activation"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+
+def QC_UnaryKind : I32EnumAttr<"UnaryKind", "element-wise unary function", [
+    I32EnumAttrCase<"Neg", 0, "neg">,
+    I32EnumAttrCase<"Abs", 1, "abs">,
+    I32EnumAttrCase<"Exp", 2, "exp">,
+    I32EnumAttrCase<"Log", 3, "log">,
+    I32EnumAttrCase<"Sqrt", 4, "sqrt">,
+    I32EnumAttrCase<"Reciprocal", 5, "reciprocal">,
+    I32EnumAttrCase<"Sigmoid", 6, "sigmoid">,
+    I32EnumAttrCase<"Tanh", 7, "tanh">,
+    I32EnumAttrCase<"Erf", 8, "erf">,
+    I32EnumAttrCase<"Gelu", 9, "gelu">,
+    I32EnumAttrCase<"GeluTanh", 10, "gelu_tanh">,
+    I32EnumAttrCase<"HardSigmoid", 11, "hard_sigmoid">,
+    I32EnumAttrCase<"HardSwish", 12, "hard_swish">,
+    I32EnumAttrCase<"LeakyRelu", 13, "leaky_relu">,
+    I32EnumAttrCase<"Clip", 14, "clip">,
+    I32EnumAttrCase<"Elu", 15, "elu">,
+    I32EnumAttrCase<"Selu", 16, "selu">,
+    I32EnumAttrCase<"Softplus", 17, "softplus">,
+    I32EnumAttrCase<"Softsign", 18, "softsign">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qc";
+}
+def QC_UnaryKindAttr : EnumAttr<QC_Dialect, QC_UnaryKind, "unary_kind"> {
+  let summary = "An element-wise unary function";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def QC_BinaryKind : I32EnumAttr<"BinaryKind", "element-wise binary function", [
+    I32EnumAttrCase<"Sub", 0, "sub">,
+    I32EnumAttrCase<"Mul", 1, "mul">,
+    I32EnumAttrCase<"Div", 2, "div">,
+    I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Min", 4, "min">,
+    I32EnumAttrCase<"Pow", 5, "pow">,
+    I32EnumAttrCase<"PRelu", 6, "prelu">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qc";
+}
+def QC_BinaryKindAttr : EnumAttr<QC_Dialect, QC_BinaryKind, "binary_kind"> {
+  let summary = "An element-wise binary function";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def QC_PoolKind : I32EnumAttr<"PoolKind", "pooling reduction", [
+    I32EnumAttrCase<"Max", 0, "max">,
+    I32EnumAttrCase<"Avg", 1, "avg">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qc";
+}
+def QC_PoolKindAttr : EnumAttr<QC_Dialect, QC_PoolKind, "pool_kind"> {
+  let summary = "The reduction of a pooling window";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def QC_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
+    I32EnumAttrCase<"Sum", 0, "sum">,
+    I32EnumAttrCase<"Mean", 1, "mean">,
+    I32EnumAttrCase<"Max", 2, "max">,
+    I32EnumAttrCase<"Min", 3, "min">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qc";
+}
+def QC_ReduceKindAttr : EnumAttr<QC_Dialect, QC_ReduceKind, "reduce_kind"> {
+  let summary = "A reduction over tensor axes";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def QC_PadMode : I32EnumAttr<"PadMode", "padding mode", [
+    I32EnumAttrCase<"Constant", 0, "constant">,
+    I32EnumAttrCase<"Reflect", 1, "reflect">,
+    I32EnumAttrCase<"Edge", 2, "edge">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qc";
+}
+def QC_PadModeAttr : EnumAttr<QC_Dialect, QC_PadMode, "pad_mode"> {
+  let summary = "How padded elements are filled";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//
@@ -112,10 +198,11 @@ def QC_FullyConnectedOp : QC_Op<"fully_connected", [Pure]> {
 }
 
 def QC_MatMulOp : QC_Op<"matmul", [Pure]> {
-  let summary = "Plain 2-D matrix product of two float tensors";
+  let summary = "Batched matrix product of two float tensors";
   let description = [{
-    `result[m, n] = sum_k lhs[m, k] * rhs[k, n]`, for operands that are both
-    activations (a constant right-hand side is imported as
+    `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]` for operands
+    of rank >= 2 whose batch dimensions broadcast NumPy-style, for operands
+    that are both activations (a constant 2-D right-hand side is imported as
     `qc.fully_connected`). It stays in float in a quantized model.
 
     ```mlir
@@ -201,6 +288,348 @@ def QC_ReshapeOp : QC_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+}
+
+def QC_ConvOp : QC_Op<"conv", [Pure]> {
+  let summary = "N-d grouped convolution with bias and activation";
+  let description = [{
+    ONNX `Conv` semantics for any number of spatial dimensions (1-D, 2-D,
+    3-D): the input is `[N, C, D1, ...]`, the weight `[F, C / group, K1, ...]`
+    and the result `[N, F, O1, ...]` with
+    `O_i = (D_i + pads[i] + pads[S + i] - dilations[i] * (K_i - 1) - 1)
+           / strides[i] + 1`.
+    `pads` holds the begin paddings of the S spatial dimensions, then the
+    end paddings; padded elements are zero (in the real domain: the zero
+    point when quantized). `group` = C = F is a depthwise convolution.
+
+    The quantized form follows `qc.fully_connected`: per-tensor int8 input
+    and result, symmetric int8 weight (per tensor or per output channel),
+    int32 bias with scale `s_input * s_weight[f]`.
+
+    ```mlir
+    %y = qc.conv %x, %w, %b {strides = array<i64: 1, 1>,
+        dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+        group = 1 : i64} activation <relu>
+        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>)
+        -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, QC_Tensor:$weight,
+                       Optional<QC_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       I64Attr:$group,
+                       DefaultValuedAttr<QC_ActivationAttr,
+                         "::quantc::qc::Activation::None">:$fused_activation);
+  let results = (outs QC_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`activation` $fused_activation^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ConvTransposeOp : QC_Op<"conv_transpose", [Pure]> {
+  let summary = "N-d grouped transposed convolution (float)";
+  let description = [{
+    ONNX `ConvTranspose`: input `[N, C, D1, ...]`, weight
+    `[C, F / group, K1, ...]`, result `[N, F, O1, ...]` with
+    `O_i = strides[i] * (D_i - 1) + output_padding[i]
+           + dilations[i] * (K_i - 1) + 1 - pads[i] - pads[S + i]`.
+
+    ```mlir
+    %y = qc.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+        dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+        output_padding = array<i64: 0, 0>, group = 1 : i64}
+        : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x7x7xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                       RankedTensorOf<[F32]>:$weight,
+                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding,
+                       I64Attr:$group);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_PoolOp : QC_Op<"pool", [Pure]> {
+  let summary = "N-d max or average pooling";
+  let description = [{
+    ONNX `MaxPool` / `AveragePool` over the spatial dimensions of an
+    `[N, C, D1, ...]` tensor. `pads` holds begin then end paddings. With
+    `ceil_mode` the output size rounds up, and windows may run past the
+    end padding; those positions are ignored. An average divides by the
+    number of window positions inside the input, or inside the padded input
+    when `count_include_pad` is set (never counting positions past the
+    padding). Max pooling ignores padding.
+
+    On quantized tensors, max pooling requires the input and result types
+    to be equal and works on the stored integers.
+
+    ```mlir
+    %y = qc.pool <max> %x {kernel = array<i64: 3, 3>,
+        strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+        pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_PoolKindAttr:$kind, QC_Tensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       UnitAttr:$ceil_mode,
+                       UnitAttr:$count_include_pad);
+  let results = (outs QC_Tensor:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_UnaryOp : QC_Op<"unary", [Pure, SameOperandsAndResultType]> {
+  let summary = "Element-wise unary function (float)";
+  let description = [{
+    Applies `kind` to every element. `alpha` and `beta` parameterize some
+    kinds, as in ONNX: `leaky_relu` (alpha = slope), `clip` (alpha = min,
+    beta = max), `hard_sigmoid` (max(0, min(1, alpha * x + beta))), `elu`
+    (alpha), `selu` (alpha, beta = gamma). `gelu` is the exact
+    `x * (1 + erf(x / sqrt(2))) / 2`, `gelu_tanh` its tanh approximation.
+
+    ```mlir
+    %y = qc.unary <clip> %x {alpha = 0.0 : f32, beta = 6.0 : f32}
+        : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_UnaryKindAttr:$kind, RankedTensorOf<[F32]>:$input,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$beta);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` type($result)
+  }];
+}
+
+def QC_BinaryOp : QC_Op<"binary", [Pure]> {
+  let summary = "Element-wise binary function with broadcasting (float)";
+  let description = [{
+    `result = kind(lhs, rhs)`, broadcasting NumPy-style. `prelu` is
+    `lhs < 0 ? lhs * rhs : lhs` (rhs is the slope). `pow` is `lhs ** rhs`.
+
+    ```mlir
+    %y = qc.binary <mul> %a, %b
+        : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_BinaryKindAttr:$kind, RankedTensorOf<[F32]>:$lhs,
+                       RankedTensorOf<[F32]>:$rhs);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax or log-softmax along one axis (float)";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along `axis` (opset >= 13
+    semantics; the importer reshapes for the older flattening semantics).
+    With `log`, the result is `x - max - log(sum(exp(x - max)))`.
+
+    ```mlir
+    %y = qc.softmax %x {axis = 1 : i64} : tensor<2x10xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, I64Attr:$axis,
+                       UnitAttr:$log);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_BatchNormOp : QC_Op<"batch_norm", [Pure]> {
+  let summary = "Per-channel affine transform (inference batch norm)";
+  let description = [{
+    `result[n, c, ...] = input[n, c, ...] * scale[c] + shift[c]`: ONNX
+    `BatchNormalization` in inference mode with `scale = gamma /
+    sqrt(var + eps)` and `shift = beta - mean * scale` precomputed.
+    Canonicalization folds it into a preceding `qc.conv` or
+    `qc.fully_connected` with constant weights.
+
+    ```mlir
+    %y = qc.batch_norm %x, %scale, %shift
+        : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>)
+        -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                       RankedTensorOf<[F32]>:$scale,
+                       RankedTensorOf<[F32]>:$shift);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $shift attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def QC_LayerNormOp : QC_Op<"layer_norm", [Pure]> {
+  let summary = "Layer normalization over the trailing axes (float)";
+  let description = [{
+    Normalizes over the axes `[axis, rank)`:
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, with the biased
+    variance; `scale` and `bias` broadcast against those trailing axes.
+
+    ```mlir
+    %y = qc.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+        : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>)
+        -> tensor<1x4x8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                       RankedTensorOf<[F32]>:$scale,
+                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ReduceOp : QC_Op<"reduce", [Pure]> {
+  let summary = "Sum, mean, max or min over axes (float)";
+  let description = [{
+    Reduces `axes` (sorted, non-negative). The result keeps them as
+    size-1 dimensions when `keepdims` is set and drops them otherwise.
+
+    ```mlir
+    %m = qc.reduce <mean> %x {axes = array<i64: 2>, keepdims}
+        : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_ReduceKindAttr:$kind, RankedTensorOf<[F32]>:$input,
+                       DenseI64ArrayAttr:$axes, UnitAttr:$keepdims);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ConcatOp : QC_Op<"concat", [Pure]> {
+  let summary = "Concatenation along an axis";
+  let description = [{
+    Joins the inputs along `axis`. On quantized tensors every input and the
+    result must have the same element type.
+
+    ```mlir
+    %y = qc.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x2x4xf32>, tensor<1x3x4xf32>) -> tensor<1x5x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<QC_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs QC_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_TransposeOp : QC_Op<"transpose", [Pure]> {
+  let summary = "Permutes dimensions";
+  let description = [{
+    `result` dimension `i` is `input` dimension `perm[i]`. Element type
+    (and quantization parameters) unchanged.
+
+    ```mlir
+    %y = qc.transpose %x {perm = array<i64: 0, 2, 1>}
+        : (tensor<1x2x3xf32>) -> tensor<1x3x2xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs QC_Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_PadOp : QC_Op<"pad", [Pure]> {
+  let summary = "Constant, reflect or edge padding";
+  let description = [{
+    ONNX `Pad`: `pads` holds the begin padding of every dimension, then the
+    end padding (all non-negative). `constant` fills with `value`,
+    `reflect` mirrors without repeating the edge, `edge` repeats it.
+
+    ```mlir
+    %y = qc.pad <reflect> %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>,
+        value = 0.0 : f32}
+        : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+    ```
+  }];
+  let arguments = (ins QC_PadModeAttr:$mode, RankedTensorOf<[F32]>:$input,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $mode $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_SliceOp : QC_Op<"slice", [Pure]> {
+  let summary = "Strided slice with static offsets";
+  let description = [{
+    `result[i...] = input[offsets + i * steps...]` for every dimension,
+    with the result shape giving the sizes. Steps may be negative.
+
+    ```mlir
+    %y = qc.slice %x {offsets = array<i64: 0, 2>, steps = array<i64: 1, 1>}
+        : (tensor<2x8xf32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs QC_Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_GatherOp : QC_Op<"gather", [Pure]> {
+  let summary = "Gathers slices of a tensor along an axis by index";
+  let description = [{
+    ONNX `Gather`: the result shape is
+    `data.shape[:axis] + indices.shape + data.shape[axis + 1:]`. Negative
+    indices count from the end; indices out of range are clamped to it
+    (ONNX leaves them undefined).
+
+    ```mlir
+    %e = qc.gather %table, %ids {axis = 0 : i64}
+        : (tensor<10x4xf32>, tensor<1x3xi64>) -> tensor<1x3x4xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$data,
+                       RankedTensorOf<[I64, I32]>:$indices, I64Attr:$axis);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // QUANTC_DIALECT_QC_IR_QCOPS_TD

@@ -1,0 +1,136 @@
+//===- LinalgBuilders.h - helpers shared by the qc lowerings ----*- C++ -*-===//
+//
+// Small builders for linalg-on-tensors IR used by the qc-to-linalg patterns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_CONVERSION_QCTOLINALG_LINALGBUILDERS_H
+#define QUANTC_LIB_CONVERSION_QCTOLINALG_LINALGBUILDERS_H
+
+#include "quantc/Dialect/QC/IR/QC.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+namespace quantc::lowering {
+using namespace mlir;
+using qc::Activation;
+
+using BodyBuilder =
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// An all-parallel linalg.generic producing `resultType` from `inputs`
+/// read through `maps`; `body` maps the scalar inputs to the result.
+inline Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                       ArrayRef<AffineMap> maps, RankedTensorType resultType,
+                       BodyBuilder body) {
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                        resultType.getElementType());
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, empty, allMaps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// The map reading an operand of `shape` broadcast NumPy-style into a
+/// result of rank `rank`.
+inline AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t rank = resultShape.size();
+  SmallVector<AffineExpr> exprs;
+  int64_t offset = rank - shape.size();
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == 1 && resultShape[offset + i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(offset + i, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+inline Value constI(OpBuilder &b, Location loc, Type type, int64_t v) {
+  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
+}
+inline Value constF(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32Type(),
+                                   b.getF32FloatAttr(static_cast<float>(v)));
+}
+
+/// clamp(y, lo, hi) on i64 and truncation to i8.
+inline Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo, int64_t hi) {
+  Type i64 = b.getI64Type();
+  y = arith::MaxSIOp::create(b, loc, y, constI(b, loc, i64, lo));
+  y = arith::MinSIOp::create(b, loc, y, constI(b, loc, i64, hi));
+  return arith::TruncIOp::create(b, loc, b.getI8Type(), y);
+}
+
+/// (v + 2^(S-1)) >> S, on i64; `shift` is an i64 value.
+inline Value roundingShift(OpBuilder &b, Location loc, Value v, Value shift) {
+  Type i64 = b.getI64Type();
+  Value one = constI(b, loc, i64, 1);
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
+  return arith::ShRSIOp::create(b, loc, arith::AddIOp::create(b, loc, v, half),
+                                shift);
+}
+
+/// (x - zp) * multiplier, with x widened to i64.
+inline Value centeredProduct(OpBuilder &b, Location loc, Value x, int64_t zp,
+                      int64_t multiplier) {
+  Type i64 = b.getI64Type();
+  Value wide = arith::ExtSIOp::create(b, loc, i64, x);
+  Value centered = arith::SubIOp::create(b, loc, wide, constI(b, loc, i64, zp));
+  return arith::MulIOp::create(b, loc, centered,
+                               constI(b, loc, i64, multiplier));
+}
+
+inline quant::UniformQuantizedType perTensor(Value v) {
+  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(v));
+}
+
+/// Lower bound of the result after a fused activation.
+inline int64_t lowerBound(Activation act, int64_t zp) {
+  return act == Activation::Relu ? std::max<int64_t>(zp, -128) : -128;
+}
+
+/// The stored integers of a constant behind `v` (`arith.constant`, or
+/// `quant.scast` of one; dense or dense_resource).
+template <typename T>
+std::optional<SmallVector<T>> storageConstant(Value v) {
+  if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
+    v = scast.getInput();
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  return qc::getElementValues<T>(attr);
+}
+
+/// A float tensor of `type` filled with zeros.
+inline Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::FillOp::create(b, loc, constF(b, loc, 0), empty).getResult(0);
+}
+
+inline Value relu(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  return buildElementwise(
+      b, loc, x, {b.getMultiDimIdentityMap(type.getRank())}, type,
+      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::MaximumFOp::create(nb, l, args[0], constF(nb, l, 0));
+      });
+}
+
+
+} // namespace quantc::lowering
+
+#endif // QUANTC_LIB_CONVERSION_QCTOLINALG_LINALGBUILDERS_H
