@@ -47,7 +47,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{{"
-      "modify-public-functions},canonicalize,"
+      "modify-public-functions},canonicalize,qc-flatten-globals,"
       // int8 contractions become vector kernels; everything else loops that
       // LLVM's loop vectorizer handles.
       "func.func(qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"

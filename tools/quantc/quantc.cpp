@@ -16,6 +16,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -147,6 +148,11 @@ int compile() {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
+  // --mlir-timing reports each phase (import, each pass, LLVM codegen).
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTimer = timing.getRootScope();
+  TimingScope importTimer = rootTimer.nest("ONNX import");
   auto buffer = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
   if (!buffer)
     return fail("cannot read '" + modelPath +
@@ -161,6 +167,7 @@ int compile() {
       importONNX((*buffer)->getBuffer(), modelPath, &context, shapes);
   if (!module)
     return 1; // The importer reported the error.
+  importTimer.stop();
 
   if (outputPath.empty()) {
     llvm::SmallString<128> p(llvm::sys::path::stem(modelPath));
@@ -177,7 +184,8 @@ int compile() {
   if (name != cIdentifier(name))
     return fail("--name '" + name + "' is not a C identifier");
 
-  auto applyCLOptions = [](PassManager &pm) {
+  auto applyCLOptions = [&](PassManager &pm) {
+    pm.enableTiming(rootTimer);
     return applyPassManagerCLOptions(pm);
   };
   PassManager simplify(&context);
@@ -200,7 +208,9 @@ int compile() {
       auto samples = readNpy(calibrationData);
       if (!samples)
         return fail(llvm::toString(samples.takeError()));
+      TimingScope calibrationTimer = rootTimer.nest("calibration");
       auto table = calibrateMinMax(*module, *samples);
+      calibrationTimer.stop();
       if (!table)
         return fail(llvm::toString(table.takeError()));
       calibFile = saveCalibration;
@@ -256,7 +266,9 @@ int compile() {
     return fail(llvm::toString(signature.takeError()));
 
   llvm::LLVMContext llvmContext;
+  TimingScope llvmTimer = rootTimer.nest("LLVM translation and optimization");
   auto llvmModule = translateAndOptimize(*module, llvmContext, **tm);
+  llvmTimer.stop();
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
 
@@ -285,8 +297,10 @@ int compile() {
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     objectPath = std::string(tempObject);
   }
+  TimingScope codegenTimer = rootTimer.nest("machine code");
   if (llvm::Error err = emitMachineCode(**llvmModule, **tm, objectPath, false))
     return fail(llvm::toString(std::move(err)));
+  codegenTimer.stop();
   if (emit == Emit::Shared) {
     int rc = linkShared(objectPath, outputPath, (*tm)->getTargetTriple());
     llvm::sys::fs::remove(tempObject);
@@ -315,6 +329,7 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
   registerAllPasses();
   cl::HideUnrelatedOptions(category);
   if (argc < 2 || llvm::StringRef(argv[1]) != "compile") {

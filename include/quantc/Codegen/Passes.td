@@ -29,6 +29,28 @@ def QCCopiesToLinalg : Pass<"qc-copies-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def QCFlattenGlobals : Pass<"qc-flatten-globals", "mlir::ModuleOp"> {
+  let summary = "Stores constant memref globals as 1-D arrays";
+  let description = [{
+    A `memref.global` of rank > 1 translates to nested LLVM arrays: one
+    LLVM constant per innermost row, which makes translating and optimizing
+    a model with large weights slow and memory hungry. This pass gives every
+    such global a 1-D type (the same data, dense or `dense_resource`) and
+    reads it back through `memref.expand_shape`, so each weight tensor
+    becomes one flat LLVM constant array.
+
+    ```mlir
+    memref.global "private" constant @w : memref<4x3xf32> = dense<...>
+    %0 = memref.get_global @w : memref<4x3xf32>
+    // becomes
+    memref.global "private" constant @w : memref<12xf32> = dense<...>
+    %f = memref.get_global @w : memref<12xf32>
+    %0 = memref.expand_shape %f [[0, 1]] output_shape [4, 3]
+        : memref<12xf32> into memref<4x3xf32>
+    ```
+  }];
+}
+
 def QCVectorizeInt8Matmul : Pass<"qc-vectorize-int8-matmul", "mlir::func::FuncOp"> {
   let summary = "Turns bufferized i8 x i8 -> i32 contractions into vector kernels";
   let description = [{

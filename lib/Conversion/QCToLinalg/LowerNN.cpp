@@ -222,13 +222,15 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
   auto at = cast<RankedTensorType>(acc.getType());
   int64_t s = xt.getRank() - 2;
   int64_t cg = wt.getDimSize(1), fg = wt.getDimSize(0) / group;
-  Value xg = splitDim(b, loc, x, 1, {group, cg});
-  Value wg = splitDim(b, loc, w, 0, {group, fg});
+  // Only the accumulator is reshaped to [N, G, Fg, ...]: reshaping the
+  // (constant) operands would make canonicalization fold a copy of the
+  // weights into the IR.
   Value ag = splitDim(b, loc, acc, 1, {group, fg});
   // dims: n, g, f, c, k0..k(s-1), o0..o(s-1)
   int64_t numDims = 4 + 2 * s;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> xe = {d(0), d(1), d(3)}, we = {d(1), d(2), d(3)},
+  SmallVector<AffineExpr> xe = {d(0), d(1) * cg + d(3)},
+                          we = {d(1) * fg + d(2), d(3)},
                           ae = {d(0), d(1), d(2)};
   for (int64_t i = 0; i < s; ++i) {
     xe.push_back(d(4 + s + i) * strides[i] + d(4 + i) * dilations[i]);
@@ -243,7 +245,7 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
     red[i] = true;
   Value out =
       linalg::GenericOp::create(
-          b, loc, ag.getType(), ValueRange{xg, wg}, ag, maps, iterators(red),
+          b, loc, ag.getType(), ValueRange{x, w}, ag, maps, iterators(red),
           [&](OpBuilder &nb, Location l, ValueRange args) {
             Type accType = args[2].getType();
             Value sum;

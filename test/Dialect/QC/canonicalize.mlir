@@ -1,4 +1,5 @@
 // RUN: quantc-opt %s -canonicalize -split-input-file | FileCheck %s
+// RUN: quantc-opt %s -canonicalize -split-input-file -mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
 
 // CHECK-LABEL: func @fuse_bias_and_relu
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<1.000000e+00> : tensor<2x3xf32>
@@ -73,4 +74,110 @@ func.func @quantized_untouched(%x: tensor<4x!q>) -> tensor<4x!q> {
   %0 = qc.add %x, %x : (tensor<4x!q>, tensor<4x!q>) -> tensor<4x!q>
   %1 = qc.relu %0 : (tensor<4x!q>) -> tensor<4x!q>
   return %1 : tensor<4x!q>
+}
+
+// -----
+
+// A batch norm after a conv with a bias scales the weights per output
+// channel and folds into the bias: w * [2, 3], b * [2, 3] + [1, -1].
+// CHECK-LABEL: func @fold_batch_norm_into_conv
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}9.000000e+00]], {{\[\[}}1.200000e+01]]]]> : tensor<2x2x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[3.000000e+00, 5.000000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.*]] = qc.conv %arg0, %[[W]], %[[B]] {
+// CHECK-NOT: qc.batch_norm
+// CHECK: return %[[C]]
+func.func @fold_batch_norm_into_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>
+  %b = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %scale = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %0 = qc.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = qc.batch_norm %0, %scale, %shift : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Without a bias, the shift becomes the conv's bias; a following relu fuses too.
+// CHECK-LABEL: func @fold_batch_norm_and_relu_into_conv
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}9.000000e+00]], {{\[\[}}1.200000e+01]]]]> : tensor<2x2x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.*]] = qc.conv %arg0, %[[W]], %[[B]] activation <relu>
+// CHECK-NOT: qc.batch_norm
+// CHECK-NOT: qc.relu
+// CHECK: return %[[C]]
+func.func @fold_batch_norm_and_relu_into_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>
+  %scale = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = qc.batch_norm %0, %scale, %shift : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %2 = qc.relu %1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %2 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A depthwise conv (weight [C, 1, ...]) folds per channel as well.
+// CHECK-LABEL: func @fold_batch_norm_into_depthwise_conv
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00, 2.000000e+00]]], {{\[\[\[}}-1.000000e+00, -1.000000e+00]]]]> : tensor<2x1x1x2xf32>
+// CHECK: qc.conv %arg0, %[[W]], %{{.*}} {{{.*}}group = 2 : i64
+// CHECK-NOT: qc.batch_norm
+func.func @fold_batch_norm_into_depthwise_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x3xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x1x1x2xf32>
+  %scale = arith.constant dense<[2.0, -1.0]> : tensor<2xf32>
+  %shift = arith.constant dense<0.5> : tensor<2xf32>
+  %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x1x2xf32>) -> tensor<1x2x4x3xf32>
+  %1 = qc.batch_norm %0, %scale, %shift : (tensor<1x2x4x3xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x3xf32>
+  return %1 : tensor<1x2x4x3xf32>
+}
+
+// -----
+
+// A batch norm after a fully_connected scales the weight rows: w[n, :] * s[n].
+// CHECK-LABEL: func @fold_batch_norm_into_fully_connected
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[}}[5.000000e-01, 1.000000e+00, 1.500000e+00], [-1.000000e+00, -1.000000e+00, -1.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// CHECK: %[[R:.*]] = qc.fully_connected %arg0, %[[W]], %[[B]] : (tensor<4x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @fold_batch_norm_into_fully_connected(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]> : tensor<2x3xf32>
+  %scale = arith.constant dense<[0.5, -1.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %0 = qc.fully_connected %x, %w : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  %1 = qc.batch_norm %0, %scale, %shift : (tensor<4x2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %1 : tensor<4x2xf32>
+}
+
+// -----
+
+// No folding when the weight is not a constant, when the producer already
+// applies an activation, or when the producer has another use.
+// CHECK-LABEL: func @no_batch_norm_folding
+// CHECK-COUNT-3: qc.batch_norm
+func.func @no_batch_norm_folding(%x: tensor<1x2x4x4xf32>, %wv: tensor<2x2x1x1xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = arith.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %s = arith.constant dense<2.0> : tensor<2xf32>
+  %0 = qc.conv %x, %wv {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = qc.batch_norm %0, %s, %s : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %2 = qc.conv %x, %w activation <relu> {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %3 = qc.batch_norm %2, %s, %s : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %4 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %5 = qc.batch_norm %4, %s, %s : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %1, %3, %4, %5 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// relu(conv) fuses into the conv, which takes the relu's location.
+// CHECK-LABEL: func @fuse_relu_into_conv
+// CHECK: %[[C:.*]] = qc.conv %arg0, %arg1 activation <relu> {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK-NEXT: return %[[C]]
+// LOC-LABEL: func @fuse_relu_into_conv
+// LOC: qc.conv %arg0, %arg1 activation <relu> {{.*}} loc(#[[LOC:.*]])
+// LOC: #[[LOC]] = loc("the_relu")
+func.func @fuse_relu_into_conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> loc("the_conv")
+  %1 = qc.relu %0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("the_relu")
+  return %1 : tensor<1x2x4x4xf32>
 }
