@@ -4,11 +4,11 @@
 // ops to linalg/tensor/arith/math.
 
 // A grouped float conv: explicit zero padding, bias broadcast along the
-// channels, channels split into [group, per-group] with expand_shape, one
-// generic over (n, g, f, c, kh, kw, oh, ow) reducing c, kh, kw with strided
-// input reads, then the fused relu.
-// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d6 * 2 + d4, d7 * 2 + d5)>
-// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>
+// channels, the accumulator split into [group, per-group] with expand_shape,
+// one generic over (n, g, f, c, kh, kw, oh, ow) reducing c, kh, kw with
+// strided input reads and grouped channel indices, then the fused relu.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d3, d6 * 2 + d4, d7 * 2 + d5)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1 * 3 + d2, d3, d4, d5)>
 // CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func @conv_float
@@ -17,10 +17,8 @@
 // CHECK: tensor.yield %[[ZERO]] : f32
 // CHECK: } : tensor<1x4x5x5xf32> to tensor<1x4x7x7xf32>
 // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[CH]], #{{.*}}]{{.*}} ins(%arg2 : tensor<6xf32>) outs(%{{.*}} : tensor<1x6x3x3xf32>)
-// CHECK: %[[XG:.*]] = tensor.expand_shape %[[PAD]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 7, 7] : tensor<1x4x7x7xf32> into tensor<1x2x2x7x7xf32>
-// CHECK: %[[WG:.*]] = tensor.expand_shape %arg1 {{\[}}[0, 1], [2], [3], [4]] output_shape [2, 3, 2, 3, 3] : tensor<6x2x3x3xf32> into tensor<2x3x2x3x3xf32>
 // CHECK: %[[AG:.*]] = tensor.expand_shape %[[INIT]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 3, 3, 3]
-// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[O]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%[[XG]], %[[WG]] : tensor<1x2x2x7x7xf32>, tensor<2x3x2x3x3xf32>) outs(%[[AG]] : tensor<1x2x3x3x3xf32>)
+// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[O]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%[[PAD]], %arg1 : tensor<1x4x7x7xf32>, tensor<6x2x3x3xf32>) outs(%[[AG]] : tensor<1x2x3x3x3xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: %[[OUT:.*]] = tensor.collapse_shape %[[ACC]] {{\[}}[0], [1, 2], [3], [4]] : tensor<1x2x3x3x3xf32> into tensor<1x6x3x3xf32>
@@ -34,8 +32,8 @@ func.func @conv_float(%x: tensor<1x4x5x5xf32>, %w: tensor<6x2x3x3xf32>, %b: tens
 // -----
 
 // A 1-D conv without bias starts from zeros; dilation 2 scales the kernel index.
-// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5 + d4 * 2)>
-// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d3, d4)>
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d5 + d4 * 2)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1 * 3 + d2, d3, d4)>
 // CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
 // CHECK-LABEL: func @conv_1d_dilated
 // CHECK: tensor.pad %arg0 low[0, 0, 2] high[0, 0, 2]
@@ -65,9 +63,7 @@ func.func @conv_1d_dilated(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>) -> tens
 // CHECK: } : tensor<1x2x3x3xi8> to tensor<1x2x5x5xi8>
 // CHECK: %[[B:.*]] = arith.constant dense<[1774, 5356]> : tensor<2xi32>
 // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<2xi32>) outs(%{{.*}} : tensor<1x2x5x5xi32>)
-// CHECK: %[[XG:.*]] = tensor.expand_shape %[[PAD]]
-// CHECK: %[[WG:.*]] = tensor.expand_shape %[[W]]
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%[[XG]], %[[WG]] : tensor<1x1x2x5x5xi8>, tensor<1x2x2x1x1xi8>) outs(%{{.*}} : tensor<1x1x2x5x5xi32>)
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%[[PAD]], %[[W]] : tensor<1x2x5x5xi8>, tensor<2x2x1x1xi8>) outs(%{{.*}} : tensor<1x1x2x5x5xi32>)
 // CHECK: arith.extsi %{{.*}} : i8 to i32
 // CHECK: arith.extsi %{{.*}} : i8 to i32
 // CHECK: arith.muli %{{.*}} : i32
@@ -100,14 +96,14 @@ func.func @conv_int8(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
 // (w'[f, c, k] = w[c, f, 2 - k]) over the input inserted with stride 2 into
 // a zero canvas padded by dilation * (K - 1) - pad (+ output_padding at the end).
 // CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, -d3 + 2, -d4 + 2)>
-// CHECK-DAG: #[[XS1:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>
+// CHECK-DAG: #[[XS1:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d3, d4 + d6, d5 + d7)>
 // CHECK-LABEL: func @conv_transpose
 // CHECK: %[[WIN:.*]] = tensor.expand_shape %arg1 {{\[}}[0, 1], [2], [3], [4]] output_shape [1, 2, 1, 3, 3]
 // CHECK: %[[F:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.*}}]{{.*}} ins(%[[WIN]] : tensor<1x2x1x3x3xf32>) outs(%{{.*}} : tensor<1x1x2x3x3xf32>)
+// CHECK: %[[WF:.*]] = tensor.collapse_shape %[[F]] {{\[}}[0, 1], [2], [3], [4]] : tensor<1x1x2x3x3xf32> into tensor<1x2x3x3xf32>
 // CHECK: %[[CANVAS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x8x8xf32>)
 // CHECK: %[[UP:.*]] = tensor.insert_slice %arg0 into %[[CANVAS]][0, 0, 1, 1] [1, 2, 3, 3] [1, 1, 2, 2] : tensor<1x2x3x3xf32> into tensor<1x2x8x8xf32>
-// CHECK: %[[XG:.*]] = tensor.expand_shape %[[UP]]
-// CHECK: linalg.generic {indexing_maps = [#[[XS1]], {{.*}}ins(%[[XG]], %{{.*}} : tensor<1x1x2x8x8xf32>, tensor<1x1x2x3x3xf32>) outs(%{{.*}} : tensor<1x1x1x6x6xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[XS1]], {{.*}}ins(%[[UP]], %[[WF]] : tensor<1x2x8x8xf32>, tensor<1x2x3x3xf32>) outs(%{{.*}} : tensor<1x1x1x6x6xf32>)
 func.func @conv_transpose(%x: tensor<1x2x3x3xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x1x6x6xf32> {
   %0 = qc.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x1x6x6xf32>
   return %0 : tensor<1x1x6x6xf32>

@@ -688,6 +688,42 @@ struct LowerUnary : OpConversionPattern<UnaryOp> {
   }
 };
 
+/// x ** y with the semantics of C's powf for the cases that matter: a
+/// negative base with an integer exponent keeps its sign (odd) or loses it
+/// (even), a non-integer one gives NaN, and y == 0 gives 1.
+Value powBody(OpBuilder &b, Location l, Value x, Value y,
+              std::optional<float> constExponent) {
+  if (constExponent) {
+    float e = *constExponent;
+    if (e == 1)
+      return x;
+    if (e == 2)
+      return arith::MulFOp::create(b, l, x, x);
+    if (e == 3)
+      return arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, x, x), x);
+    if (e == 0.5f)
+      return math::SqrtOp::create(b, l, x);
+  }
+  auto c = [&](double v) { return constF(b, l, v); };
+  auto cmp = [&](arith::CmpFPredicate p, Value u, Value v) {
+    return arith::CmpFOp::create(b, l, p, u, v);
+  };
+  Value r = math::PowFOp::create(b, l, math::AbsFOp::create(b, l, x), y);
+  Value yi = math::RoundEvenOp::create(b, l, y);
+  Value isInt = cmp(arith::CmpFPredicate::OEQ, yi, y);
+  Value half = arith::MulFOp::create(b, l, yi, c(0.5));
+  Value isOdd = cmp(arith::CmpFPredicate::ONE,
+                    math::RoundEvenOp::create(b, l, half), half);
+  Value signedR = arith::SelectOp::create(
+      b, l, isOdd, arith::NegFOp::create(b, l, r), r);
+  Value negResult = arith::SelectOp::create(
+      b, l, isInt, signedR, c(std::numeric_limits<double>::quiet_NaN()));
+  Value res = arith::SelectOp::create(
+      b, l, cmp(arith::CmpFPredicate::OLT, x, c(0)), negResult, r);
+  return arith::SelectOp::create(b, l, cmp(arith::CmpFPredicate::OEQ, y, c(0)),
+                                 c(1), res);
+}
+
 struct LowerBinary : OpConversionPattern<BinaryOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -695,6 +731,12 @@ struct LowerBinary : OpConversionPattern<BinaryOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = op.getType();
     BinaryKind kind = op.getKind();
+    // A constant splat exponent (x ** 2 in a decomposed layer norm) is
+    // specialized at compile time.
+    std::optional<float> constExponent;
+    if (auto c = getConstantFloats(op.getRhs());
+        c && !c->empty() && llvm::all_equal(*c))
+      constExponent = c->front();
     Value out = buildElementwise(
         rewriter, op.getLoc(), adaptor.getOperands(),
         broadcastMaps(op.getContext(), adaptor.getOperands(), type), type,
@@ -712,7 +754,7 @@ struct LowerBinary : OpConversionPattern<BinaryOp> {
           case BinaryKind::Min:
             return arith::MinimumFOp::create(b, l, x, y);
           case BinaryKind::Pow:
-            return math::PowFOp::create(b, l, x, y);
+            return powBody(b, l, x, y, constExponent);
           case BinaryKind::PRelu: {
             Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
                                               x, constF(b, l, 0));

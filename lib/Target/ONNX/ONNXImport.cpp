@@ -433,26 +433,33 @@ LogicalResult Importer::foldConstantNode(bool &folded) {
     return defineConst(c);
   }
   if (op == "Where" && cs.size() == 3) {
-    auto sel = broadcastConst(*cs[0], *cs[1], false,
-                              [](double c, double) { return c; });
-    auto t = broadcastConst(*sel, *cs[1], cs[1]->isFloat,
-                            [](double, double x) { return x; });
-    auto e = broadcastConst(*sel, *cs[2], cs[2]->isFloat,
-                            [](double, double x) { return x; });
-    if (!sel || !t || !e || t->shape != e->shape)
+    Shape shape, all;
+    if (!OpTrait::util::getBroadcastedShape(cs[0]->shape, cs[1]->shape,
+                                            shape) ||
+        !OpTrait::util::getBroadcastedShape(shape, cs[2]->shape, all))
       return error() << "constant operand shapes are not broadcastable";
-    auto r = broadcastConst(*sel, *t, t->isFloat,
-                            [](double, double x) { return x; });
-    for (int64_t i = 0; i < r->numElements(); ++i) {
-      if (sel->ints[i])
+    // Broadcast each operand to the full shape, then select.
+    ConstTensor zeros;
+    zeros.isFloat = false;
+    zeros.shape.assign(all.begin(), all.end());
+    zeros.ints.assign(zeros.numElements(), 0);
+    auto expand = [&](const ConstTensor &t) {
+      return *broadcastConst(t, zeros, t.isFloat,
+                             [](double x, double) { return x; });
+    };
+    ConstTensor sel = expand(*cs[0]), t = expand(*cs[1]), e = expand(*cs[2]);
+    if (t.isFloat != e.isFloat)
+      return error() << "X and Y have different element types";
+    for (int64_t i = 0; i < t.numElements(); ++i) {
+      if (sel.at(i) != 0)
         continue;
-      if (r->isFloat)
-        r->floats[i] = e->floats[i];
+      if (t.isFloat)
+        t.floats[i] = e.floats[i];
       else
-        r->ints[i] = e->ints[i];
+        t.ints[i] = e.ints[i];
     }
     folded = true;
-    return defineConst(*r);
+    return defineConst(t);
   }
   if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" ||
       op == "Flatten" || op == "Identity") {
