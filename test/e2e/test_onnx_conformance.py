@@ -1,5 +1,5 @@
-"""ONNX's own backend conformance models (../shared/data/onnx-backend/
-pytorch-converted): each model either compiles in fp32 and matches the
+"""ONNX's own backend conformance models (test/data/onnx-backend/
+pytorch-converted, a copy of the ONNX repository's folder; see its README): each model either compiles in fp32 and matches the
 expected outputs (rtol 1e-3, atol 1e-5), or is rejected with a diagnostic
 naming the unsupported feature. Both sets are listed here, so a model that
 regresses, or one that starts to pass, fails the test until the lists are
@@ -18,7 +18,7 @@ from onnx import numpy_helper
 from e2e_util import REPO_ROOT, quantc, require
 
 DATA = Path(os.environ.get("QUANTC_ONNX_BACKEND_DATA",
-                           REPO_ROOT.parent / "shared" / "data" / "onnx-backend" / "pytorch-converted"))
+                           REPO_ROOT / "test" / "data" / "onnx-backend" / "pytorch-converted"))
 
 # Compiled in fp32 and numerically equal to the expected outputs.
 PASS = """
