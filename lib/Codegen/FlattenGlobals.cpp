@@ -38,9 +38,9 @@ struct FlattenGlobalsPass
       auto flatType =
           MemRefType::get({type.getNumElements()}, type.getElementType(),
                           MemRefLayoutAttrInterface(), type.getMemorySpace());
-      Attribute value = flattenValue(
-          *init, RankedTensorType::get({type.getNumElements()},
-                                       type.getElementType()));
+      Attribute value =
+          flattenValue(*init, RankedTensorType::get({type.getNumElements()},
+                                                    type.getElementType()));
       if (!value)
         continue;
       global.setType(flatType);
@@ -53,18 +53,17 @@ struct FlattenGlobalsPass
         return;
       MemRefType original = it->second;
       OpBuilder b(get);
-      auto flatType = MemRefType::get({original.getNumElements()},
-                                      original.getElementType(),
-                                      MemRefLayoutAttrInterface(),
-                                      original.getMemorySpace());
-      Value flat = memref::GetGlobalOp::create(b, get.getLoc(), flatType,
-                                               get.getName());
+      auto flatType = MemRefType::get(
+          {original.getNumElements()}, original.getElementType(),
+          MemRefLayoutAttrInterface(), original.getMemorySpace());
+      Value flat =
+          memref::GetGlobalOp::create(b, get.getLoc(), flatType, get.getName());
       ReassociationIndices all;
       for (int64_t i = 0; i < original.getRank(); ++i)
         all.push_back(i);
-      Value shaped = memref::ExpandShapeOp::create(
-          b, get.getLoc(), original, flat,
-          SmallVector<ReassociationIndices>{all});
+      Value shaped =
+          memref::ExpandShapeOp::create(b, get.getLoc(), original, flat,
+                                        SmallVector<ReassociationIndices>{all});
       get.replaceAllUsesWith(shaped);
       get.erase();
     });

@@ -89,11 +89,11 @@ cl::opt<std::string> targetCPU("mcpu",
                                cl::desc("Target CPU (default: host "
                                         "CPU for the host, else generic)"),
                                cl::cat(category));
-cl::list<std::string> inputShapes(
-    "input-shape",
-    cl::desc("Bind an input's symbolic dimensions: NAME=D0xD1x... "
-             "(repeatable)"),
-    cl::value_desc("NAME=SHAPE"), cl::cat(category));
+cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Bind an input's symbolic dimensions: NAME=D0xD1x... "
+                         "(repeatable)"),
+                cl::value_desc("NAME=SHAPE"), cl::cat(category));
 cl::opt<std::string> targetAttrs("mattr",
                                  cl::desc("Target features, e.g. +dotprod"),
                                  cl::cat(category));

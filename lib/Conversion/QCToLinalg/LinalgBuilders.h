@@ -25,8 +25,8 @@ using BodyBuilder =
 /// An all-parallel linalg.generic producing `resultType` from `inputs`
 /// read through `maps`; `body` maps the scalar inputs to the result.
 inline Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
-                       ArrayRef<AffineMap> maps, RankedTensorType resultType,
-                       BodyBuilder body) {
+                              ArrayRef<AffineMap> maps,
+                              RankedTensorType resultType, BodyBuilder body) {
   Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                         resultType.getElementType());
   SmallVector<AffineMap> allMaps(maps);
@@ -44,7 +44,7 @@ inline Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
 /// The map reading an operand of `shape` broadcast NumPy-style into a
 /// result of rank `rank`.
 inline AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                       ArrayRef<int64_t> resultShape) {
+                              ArrayRef<int64_t> resultShape) {
   int64_t rank = resultShape.size();
   SmallVector<AffineExpr> exprs;
   int64_t offset = rank - shape.size();
@@ -66,7 +66,8 @@ inline Value constF(OpBuilder &b, Location loc, double v) {
 }
 
 /// clamp(y, lo, hi) on i64 and truncation to i8.
-inline Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo, int64_t hi) {
+inline Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo,
+                       int64_t hi) {
   Type i64 = b.getI64Type();
   y = arith::MaxSIOp::create(b, loc, y, constI(b, loc, i64, lo));
   y = arith::MinSIOp::create(b, loc, y, constI(b, loc, i64, hi));
@@ -85,7 +86,7 @@ inline Value roundingShift(OpBuilder &b, Location loc, Value v, Value shift) {
 
 /// (x - zp) * multiplier, with x widened to i64.
 inline Value centeredProduct(OpBuilder &b, Location loc, Value x, int64_t zp,
-                      int64_t multiplier) {
+                             int64_t multiplier) {
   Type i64 = b.getI64Type();
   Value wide = arith::ExtSIOp::create(b, loc, i64, x);
   Value centered = arith::SubIOp::create(b, loc, wide, constI(b, loc, i64, zp));
@@ -104,8 +105,7 @@ inline int64_t lowerBound(Activation act, int64_t zp) {
 
 /// The stored integers of a constant behind `v` (`arith.constant`, or
 /// `quant.scast` of one; dense or dense_resource).
-template <typename T>
-std::optional<SmallVector<T>> storageConstant(Value v) {
+template <typename T> std::optional<SmallVector<T>> storageConstant(Value v) {
   if (auto scast = v.getDefiningOp<quant::StorageCastOp>())
     v = scast.getInput();
   Attribute attr;
@@ -129,7 +129,6 @@ inline Value relu(OpBuilder &b, Location loc, Value x) {
         return arith::MaximumFOp::create(nb, l, args[0], constF(nb, l, 0));
       });
 }
-
 
 } // namespace quantc::lowering
 

@@ -95,8 +95,7 @@ Value mergeDims(OpBuilder &b, Location loc, Value x, int64_t dim,
       group.push_back(i++);
     reassoc.push_back(group);
   }
-  return tensor::CollapseShapeOp::create(b, loc, type.clone(shape), x,
-                                         reassoc);
+  return tensor::CollapseShapeOp::create(b, loc, type.clone(shape), x, reassoc);
 }
 
 /// Any static reshape, as collapse-to-1-D then expand (both are views).
@@ -112,9 +111,9 @@ Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType out) {
   };
   if (in.getRank() > 1)
     v = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({in.getNumElements()},
-                                      in.getElementType()),
-        v, in.getRank() ? all(in.getRank()) : SmallVector<ReassociationIndices>{});
+        b, loc,
+        RankedTensorType::get({in.getNumElements()}, in.getElementType()), v,
+        in.getRank() ? all(in.getRank()) : SmallVector<ReassociationIndices>{});
   else if (in.getRank() == 0)
     v = tensor::ExpandShapeOp::create(
         b, loc, RankedTensorType::get({1}, in.getElementType()), v,
@@ -146,10 +145,9 @@ AffineMap dropAxesMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> axes) {
 }
 
 /// Reduces `x` over `axes` (sorted) into a tensor without those dimensions.
-Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-                 double init,
-                 function_ref<Value(OpBuilder &, Location, Value, Value)>
-                     combine) {
+Value reduceAxes(
+    OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, double init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   Shape outShape;
@@ -161,8 +159,8 @@ Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
       outShape.push_back(type.getDimSize(i));
   }
   auto outType = RankedTensorType::get(outShape, type.getElementType());
-  Value acc =
-      fillTensor(b, loc, outType, scalarOf(b, loc, type.getElementType(), init));
+  Value acc = fillTensor(b, loc, outType,
+                         scalarOf(b, loc, type.getElementType(), init));
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
                                  dropAxesMap(ctx, rank, axes)};
@@ -270,8 +268,8 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
 Value broadcastChannels(OpBuilder &b, Location loc, Value perChannel,
                         RankedTensorType type) {
   return buildElementwise(
-      b, loc, perChannel, {channelMap(b.getContext(), type.getRank(), 1)},
-      type, [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+      b, loc, perChannel, {channelMap(b.getContext(), type.getRank(), 1)}, type,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 /// Requantizes an i32 accumulator `acc` (channel dimension `dim`) to i8 with
@@ -429,8 +427,7 @@ struct LowerConvTranspose : OpConversionPattern<ConvTransposeOp> {
       int64_t up = (xt.getDimSize(2 + i) - 1) * strides[i] + 1;
       int64_t k = dil[i] * (wt.getDimSize(2 + i) - 1);
       int64_t lo = k - pads[i], hi = k - pads[s + i] + outPad[i];
-      full.push_back(up + std::max<int64_t>(lo, 0) +
-                     std::max<int64_t>(hi, 0));
+      full.push_back(up + std::max<int64_t>(lo, 0) + std::max<int64_t>(hi, 0));
       offsets[2 + i] = std::max<int64_t>(lo, 0);
       insertStrides[2 + i] = strides[i];
       cropOffsets[2 + i] = std::max<int64_t>(-lo, 0);
@@ -450,7 +447,8 @@ struct LowerConvTranspose : OpConversionPattern<ConvTransposeOp> {
     Shape convIn(full);
     bool crop = false;
     for (int64_t i = 0; i < s; ++i) {
-      convIn[2 + i] = type.getDimSize(2 + i) + dil[i] * (wt.getDimSize(2 + i) - 1);
+      convIn[2 + i] =
+          type.getDimSize(2 + i) + dil[i] * (wt.getDimSize(2 + i) - 1);
       crop |= cropOffsets[2 + i] != 0 || convIn[2 + i] != full[2 + i];
     }
     if (crop) {
@@ -496,8 +494,8 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     // Extra end padding so that ceil-mode windows stay in bounds.
     Shape low(2, 0), high(2, 0);
     for (int64_t i = 0; i < s; ++i) {
-      int64_t need = (outType.getDimSize(2 + i) - 1) * st[i] +
-                     dl[i] * (k[i] - 1) + 1;
+      int64_t need =
+          (outType.getDimSize(2 + i) - 1) * st[i] + dl[i] * (k[i] - 1) + 1;
       int64_t have = inType.getDimSize(2 + i) + pads[i] + pads[s + i];
       low.push_back(pads[i]);
       high.push_back(pads[s + i] + std::max<int64_t>(need - have, 0));
@@ -582,7 +580,8 @@ struct LowerPool : OpConversionPattern<PoolOp> {
       de.push_back(d(2 + i));
     Value avg = buildElementwise(
         rewriter, loc, ValueRange{pooled, div},
-        {rewriter.getMultiDimIdentityMap(rank), AffineMap::get(rank, 0, de, ctx)},
+        {rewriter.getMultiDimIdentityMap(rank),
+         AffineMap::get(rank, 0, de, ctx)},
         outType, [](OpBuilder &nb, Location l, ValueRange args) -> Value {
           return arith::DivFOp::create(nb, l, args[0], args[1]);
         });
@@ -599,8 +598,12 @@ Value unaryBody(OpBuilder &b, Location l, UnaryKind kind, Value x, float alpha,
                 float beta) {
   auto c = [&](double v) { return constF(b, l, v); };
   auto exp = [&](Value v) { return math::ExpOp::create(b, l, v); };
-  auto mul = [&](Value a, Value v) { return arith::MulFOp::create(b, l, a, v); };
-  auto add = [&](Value a, Value v) { return arith::AddFOp::create(b, l, a, v); };
+  auto mul = [&](Value a, Value v) {
+    return arith::MulFOp::create(b, l, a, v);
+  };
+  auto add = [&](Value a, Value v) {
+    return arith::AddFOp::create(b, l, a, v);
+  };
   auto clamp01 = [&](Value v) {
     return arith::MinimumFOp::create(
         b, l, arith::MaximumFOp::create(b, l, v, c(0)), c(1));
@@ -622,8 +625,8 @@ Value unaryBody(OpBuilder &b, Location l, UnaryKind kind, Value x, float alpha,
   case UnaryKind::Reciprocal:
     return arith::DivFOp::create(b, l, c(1), x);
   case UnaryKind::Sigmoid:
-    return arith::DivFOp::create(b, l, c(1),
-                                 add(c(1), exp(arith::NegFOp::create(b, l, x))));
+    return arith::DivFOp::create(
+        b, l, c(1), add(c(1), exp(arith::NegFOp::create(b, l, x))));
   case UnaryKind::Tanh:
     return math::TanhOp::create(b, l, x);
   case UnaryKind::Erf:
@@ -678,12 +681,12 @@ struct LowerUnary : OpConversionPattern<UnaryOp> {
     float alpha = op.getAlpha().convertToFloat();
     float beta = op.getBeta().convertToFloat();
     rewriter.replaceOp(
-        op, buildElementwise(
-                rewriter, op.getLoc(), adaptor.getInput(),
-                {rewriter.getMultiDimIdentityMap(type.getRank())}, type,
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  return unaryBody(b, l, kind, args[0], alpha, beta);
-                }));
+        op,
+        buildElementwise(rewriter, op.getLoc(), adaptor.getInput(),
+                         {rewriter.getMultiDimIdentityMap(type.getRank())},
+                         type, [&](OpBuilder &b, Location l, ValueRange args) {
+                           return unaryBody(b, l, kind, args[0], alpha, beta);
+                         }));
     return success();
   }
 };
@@ -714,8 +717,8 @@ Value powBody(OpBuilder &b, Location l, Value x, Value y,
   Value half = arith::MulFOp::create(b, l, yi, c(0.5));
   Value isOdd = cmp(arith::CmpFPredicate::ONE,
                     math::RoundEvenOp::create(b, l, half), half);
-  Value signedR = arith::SelectOp::create(
-      b, l, isOdd, arith::NegFOp::create(b, l, r), r);
+  Value signedR =
+      arith::SelectOp::create(b, l, isOdd, arith::NegFOp::create(b, l, r), r);
   Value negResult = arith::SelectOp::create(
       b, l, isInt, signedR, c(std::numeric_limits<double>::quiet_NaN()));
   Value res = arith::SelectOp::create(
@@ -860,8 +863,9 @@ struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
     auto redType = cast<RankedTensorType>(sum.getType());
     auto scaleBy = [&](Value v) {
       return buildElementwise(
-          rewriter, loc, v, {rewriter.getMultiDimIdentityMap(redType.getRank())},
-          redType, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          rewriter, loc, v,
+          {rewriter.getMultiDimIdentityMap(redType.getRank())}, redType,
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             return arith::MulFOp::create(b, l, args[0], constF(b, l, invCount));
           });
     };
@@ -882,9 +886,9 @@ struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
       inputs.push_back(adaptor.getBias());
     SmallVector<AffineMap> maps = {id, red};
     for (Value v : ArrayRef<Value>(inputs).drop_front(2))
-      maps.push_back(broadcastMap(op.getContext(),
-                                  cast<RankedTensorType>(v.getType()).getShape(),
-                                  type.getShape()));
+      maps.push_back(broadcastMap(
+          op.getContext(), cast<RankedTensorType>(v.getType()).getShape(),
+          type.getShape()));
     double eps = op.getEpsilon().convertToDouble();
     bool hasBias = adaptor.getBias() != nullptr;
     rewriter.replaceOp(
@@ -892,13 +896,12 @@ struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
                 rewriter, loc, inputs, maps, type,
                 [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                   Value denom = math::SqrtOp::create(
-                      b, l, arith::AddFOp::create(b, l, args[1],
-                                                  constF(b, l, eps)));
+                      b, l,
+                      arith::AddFOp::create(b, l, args[1], constF(b, l, eps)));
                   Value y = arith::MulFOp::create(
                       b, l, arith::DivFOp::create(b, l, args[0], denom),
                       args[2]);
-                  return hasBias ? arith::AddFOp::create(b, l, y, args[3])
-                                 : y;
+                  return hasBias ? arith::AddFOp::create(b, l, y, args[3]) : y;
                 }));
     return success();
   }
@@ -984,8 +987,8 @@ struct LowerTranspose : OpConversionPattern<TransposeOp> {
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                          type.getElementType());
-    auto t = linalg::TransposeOp::create(rewriter, op.getLoc(),
-                                         adaptor.getInput(), init, op.getPerm());
+    auto t = linalg::TransposeOp::create(
+        rewriter, op.getLoc(), adaptor.getInput(), init, op.getPerm());
     rewriter.replaceOp(op, t->getResult(0));
     return success();
   }
@@ -1046,16 +1049,16 @@ struct LowerPad : OpConversionPattern<PadOp> {
           SmallVector<Value> idx;
           for (int64_t i = 0; i < rank; ++i) {
             int64_t n = inType.getDimSize(i);
-            Value p = arith::SubIOp::create(b, l, outIdx[i],
-                                            constIdx(b, l, pads[i]));
+            Value p =
+                arith::SubIOp::create(b, l, outIdx[i], constIdx(b, l, pads[i]));
             if (reflect) {
               // p < 0 -> -p; p >= n -> 2(n-1) - p.
               Value neg = arith::SubIOp::create(b, l, constIdx(b, l, 0), p);
               Value isNeg = arith::CmpIOp::create(
                   b, l, arith::CmpIPredicate::slt, p, constIdx(b, l, 0));
               p = arith::SelectOp::create(b, l, isNeg, neg, p);
-              Value over = arith::SubIOp::create(
-                  b, l, constIdx(b, l, 2 * (n - 1)), p);
+              Value over =
+                  arith::SubIOp::create(b, l, constIdx(b, l, 2 * (n - 1)), p);
               Value isOver = arith::CmpIOp::create(
                   b, l, arith::CmpIPredicate::sge, p, constIdx(b, l, n));
               p = arith::SelectOp::create(b, l, isOver, over, p);
@@ -1088,9 +1091,9 @@ struct LowerSlice : OpConversionPattern<SliceOp> {
         s.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
         st.push_back(rewriter.getIndexAttr(steps[i]));
       }
-      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(
-                                 rewriter, loc, type, adaptor.getInput(), o, s,
-                                 st));
+      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(rewriter, loc, type,
+                                                            adaptor.getInput(),
+                                                            o, s, st));
       return success();
     }
     Value out = gatherGeneric(

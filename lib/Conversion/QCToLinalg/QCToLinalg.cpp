@@ -404,10 +404,9 @@ struct ConvertQCToLinalgPass
 
 void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                                         RewritePatternSet &patterns) {
-  patterns
-      .add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
-           LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape>(
-          converter, patterns.getContext());
+  patterns.add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
+               LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape>(
+      converter, patterns.getContext());
   populateQCNNToLinalgPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);

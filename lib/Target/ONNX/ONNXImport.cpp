@@ -114,12 +114,11 @@ private:
   InFlightDiagnostic error() {
     if (!node)
       return emitError(fileLoc);
-    const std::string &name =
-        node->name().empty() && node->output_size() ? node->output(0)
-                                                    : node->name();
-    return emitError(fileLoc) << "node '" << name << "' (#"
-                              << nodeIndex << ", " << node->op_type()
-                              << "): ";
+    const std::string &name = node->name().empty() && node->output_size()
+                                  ? node->output(0)
+                                  : node->name();
+    return emitError(fileLoc) << "node '" << name << "' (#" << nodeIndex << ", "
+                              << node->op_type() << "): ";
   }
 
   FailureOr<ConstTensor> readTensor(const onnx::TensorProto &t);
@@ -341,8 +340,8 @@ Value Importer::valueOf(const std::string &name) {
   return {};
 }
 
-FailureOr<std::optional<Shape>>
-Importer::intsFromAttrOrInput(StringRef name, int inputIndex) {
+FailureOr<std::optional<Shape>> Importer::intsFromAttrOrInput(StringRef name,
+                                                              int inputIndex) {
   if (std::optional<Shape> a = attrInts(name))
     return std::optional<Shape>(a);
   if (inputIndex >= node->input_size() || node->input(inputIndex).empty())
@@ -382,9 +381,9 @@ LogicalResult Importer::foldConstantNode(bool &folded) {
       return success(); // Not all constant: not foldable here.
     cs.push_back(c);
   }
-  static const llvm::StringSet<> binary = {"Add", "Sub", "Mul", "Div",
-                                           "Equal", "Less", "Greater",
-                                           "Max", "Min", "Pow"};
+  static const llvm::StringSet<> binary = {"Add",   "Sub",  "Mul",     "Div",
+                                           "Equal", "Less", "Greater", "Max",
+                                           "Min",   "Pow"};
   if (binary.contains(op) && cs.size() == 2) {
     const ConstTensor &a = *cs[0], &b = *cs[1];
     bool isF = a.isFloat || b.isFloat;
@@ -623,8 +622,8 @@ LogicalResult Importer::importBinary(Location loc) {
   for (size_t i = 1; i < in.size(); ++i) {
     Shape shape;
     bool isPRelu = op == "PRelu";
-    if (!isPRelu && !OpTrait::util::getBroadcastedShape(
-                        shapeOf(acc), shapeOf(in[i]), shape))
+    if (!isPRelu && !OpTrait::util::getBroadcastedShape(shapeOf(acc),
+                                                        shapeOf(in[i]), shape))
       return error() << "operand shapes are not broadcastable";
     if (op == "Add" || op == "Sum") {
       acc = qc::AddOp::create(builder, loc, f32Tensor(shape), acc, in[i],
@@ -778,8 +777,7 @@ LogicalResult Importer::importMatMul(Location loc) {
     int64_t rows = bConst->shape[0], cols = bConst->shape[1];
     int64_t bk = transB ? cols : rows, n = transB ? rows : cols;
     if (bk != k)
-      return error() << "A has " << k << " columns but B has " << bk
-                     << " rows";
+      return error() << "A has " << k << " columns but B has " << bk << " rows";
     // The weight is stored [n, k] so the reduction is contiguous.
     ConstTensor w;
     w.shape = {n, k};
@@ -794,9 +792,9 @@ LogicalResult Importer::importMatMul(Location loc) {
     for (int64_t d : ArrayRef<int64_t>(aShape).drop_back())
       m *= d;
     Value a2 = reshape(a, {m, k}, loc);
-    result = qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), a2,
-                                          weight, Value(),
-                                          qc::Activation::None);
+    result =
+        qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), a2,
+                                     weight, Value(), qc::Activation::None);
     outShape.assign(aShape.begin(), aShape.end() - 1);
     outShape.push_back(n);
     result = reshape(result, outShape, loc);
@@ -905,10 +903,10 @@ FailureOr<Shape> Importer::resolvePads(ArrayRef<int64_t> inSpatial,
   }
   for (int64_t i = 0; i < s; ++i) {
     int64_t out = (inSpatial[i] + strides[i] - 1) / strides[i];
-    int64_t total = std::max<int64_t>(
-        (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 -
-            inSpatial[i],
-        0);
+    int64_t total =
+        std::max<int64_t>((out - 1) * strides[i] +
+                              dilations[i] * (kernel[i] - 1) + 1 - inSpatial[i],
+                          0);
     int64_t small = total / 2, large = total - small;
     pads[i] = autoPad == "SAME_UPPER" ? small : large;
     pads[s + i] = autoPad == "SAME_UPPER" ? large : small;
@@ -937,8 +935,8 @@ LogicalResult Importer::importConv(Location loc) {
   int64_t group = attrInt("group", 1);
   if (group < 1 || xs[1] % group || ws[0] % group || ws[1] * group != xs[1])
     return error() << "group " << group << " does not fit " << xs[1]
-                   << " input channels and a weight of shape [" << ws[0]
-                   << ", " << ws[1] << ", ...]";
+                   << " input channels and a weight of shape [" << ws[0] << ", "
+                   << ws[1] << ", ...]";
   FailureOr<Shape> pads =
       resolvePads(ArrayRef<int64_t>(xs).drop_front(2),
                   ArrayRef<int64_t>(ws).drop_front(2), strides, dilations);
@@ -1067,16 +1065,16 @@ LogicalResult Importer::importPool(Location loc) {
       return error() << "spatial dimension " << i << " is empty after pooling";
     out.push_back(o);
   }
-  auto kind = qc::PoolKindAttr::get(ctx, isMax ? qc::PoolKind::Max
-                                               : qc::PoolKind::Avg);
-  return define(qc::PoolOp::create(
-      builder, loc, f32Tensor(out), kind, in[0],
-      builder.getDenseI64ArrayAttr(kernel),
-      builder.getDenseI64ArrayAttr(strides),
-      builder.getDenseI64ArrayAttr(dilations),
-      builder.getDenseI64ArrayAttr(pads),
-      ceil ? builder.getUnitAttr() : UnitAttr(),
-      countPad ? builder.getUnitAttr() : UnitAttr()));
+  auto kind =
+      qc::PoolKindAttr::get(ctx, isMax ? qc::PoolKind::Max : qc::PoolKind::Avg);
+  return define(
+      qc::PoolOp::create(builder, loc, f32Tensor(out), kind, in[0],
+                         builder.getDenseI64ArrayAttr(kernel),
+                         builder.getDenseI64ArrayAttr(strides),
+                         builder.getDenseI64ArrayAttr(dilations),
+                         builder.getDenseI64ArrayAttr(pads),
+                         ceil ? builder.getUnitAttr() : UnitAttr(),
+                         countPad ? builder.getUnitAttr() : UnitAttr()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1096,6 +1094,9 @@ LogicalResult Importer::importNormalization(Location loc) {
       return failure();
     if (attrInt("training_mode", 0) != 0)
       return error() << "training_mode = 1 is not supported";
+    if (opset < 9 && attrInt("spatial", 1) == 0)
+      return error() << "spatial = 0 (per-element statistics) is not "
+                        "supported";
     if (rank < 2)
       return error() << "input must have a channel dimension";
     SmallVector<const ConstTensor *> p;
@@ -1147,9 +1148,9 @@ LogicalResult Importer::importNormalization(Location loc) {
     for (int64_t i = 0; i < rank; ++i)
       (i < *axis ? outer : inner) *= xs[i];
     Value flat = reshape(x, {outer, inner}, loc);
-    Value sm = qc::SoftmaxOp::create(builder, loc, f32Tensor({outer, inner}),
-                                     flat, builder.getI64IntegerAttr(1),
-                                     logAttr);
+    Value sm =
+        qc::SoftmaxOp::create(builder, loc, f32Tensor({outer, inner}), flat,
+                              builder.getI64IntegerAttr(1), logAttr);
     return define(reshape(sm, xs, loc));
   }
   // Reductions.
@@ -1218,8 +1219,8 @@ LogicalResult Importer::importShapeOp(Location loc) {
     start = std::clamp<int64_t>(start, 0, rank);
     end = std::clamp<int64_t>(end, start, rank);
     return defineConst(ConstTensor::ofInts(
-        {end - start}, std::vector<int64_t>(xs.begin() + start,
-                                            xs.begin() + end)));
+        {end - start},
+        std::vector<int64_t>(xs.begin() + start, xs.begin() + end)));
   }
   if (op == "Size")
     return defineConst(ConstTensor::ofInts(
@@ -1504,10 +1505,10 @@ LogicalResult Importer::importDataMovement(Location loc) {
       offset += sizes[i];
       if (sizes[i] == 0)
         return error() << "empty split output " << i << " is not supported";
-      Value part = qc::SliceOp::create(
-          builder, locFor(node->output(i)), f32Tensor(out), x,
-          builder.getDenseI64ArrayAttr(offsets),
-          builder.getDenseI64ArrayAttr(steps));
+      Value part =
+          qc::SliceOp::create(builder, locFor(node->output(i)), f32Tensor(out),
+                              x, builder.getDenseI64ArrayAttr(offsets),
+                              builder.getDenseI64ArrayAttr(steps));
       (void)define(part, i);
     }
     return success();
@@ -1561,12 +1562,11 @@ LogicalResult Importer::importNode() {
     if (const onnx::AttributeProto *a = attr("value_float"))
       return defineConst(ConstTensor{{}, {a->f()}, {}, true});
     if (const onnx::AttributeProto *a = attr("value_floats"))
-      return defineConst(
-          ConstTensor{{(int64_t)a->floats_size()},
-                      std::vector<float>(a->floats().begin(),
-                                         a->floats().end()),
-                      {},
-                      true});
+      return defineConst(ConstTensor{
+          {(int64_t)a->floats_size()},
+          std::vector<float>(a->floats().begin(), a->floats().end()),
+          {},
+          true});
     if (const onnx::AttributeProto *a = attr("value_int"))
       return defineConst(ConstTensor::ofInts({}, {a->i()}));
     if (const onnx::AttributeProto *a = attr("value_ints"))
@@ -1612,17 +1612,17 @@ LogicalResult Importer::importNode() {
   static const llvm::StringSet<> binaryOps = {
       "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "PRelu"};
   static const llvm::StringSet<> unaryOps = {
-      "Relu",     "Neg",         "Abs",       "Exp",       "Log",
-      "Sqrt",     "Reciprocal",  "Sigmoid",   "Tanh",      "Erf",
-      "Gelu",     "HardSigmoid", "HardSwish", "LeakyRelu", "Clip",
-      "Elu",      "Selu",        "Softplus",  "Softsign"};
+      "Relu", "Neg",         "Abs",       "Exp",       "Log",
+      "Sqrt", "Reciprocal",  "Sigmoid",   "Tanh",      "Erf",
+      "Gelu", "HardSigmoid", "HardSwish", "LeakyRelu", "Clip",
+      "Elu",  "Selu",        "Softplus",  "Softsign"};
   static const llvm::StringSet<> normOps = {
-      "BatchNormalization", "LayerNormalization", "Softmax", "LogSoftmax",
+      "BatchNormalization", "LayerNormalization", "Softmax",   "LogSoftmax",
       "ReduceMean",         "ReduceSum",          "ReduceMax", "ReduceMin"};
-  static const llvm::StringSet<> shapeOps = {
-      "Shape", "Size", "Reshape", "Flatten", "Squeeze", "Unsqueeze"};
-  static const llvm::StringSet<> movementOps = {"Transpose", "Concat", "Pad",
-                                                "Slice",     "Split",  "Gather"};
+  static const llvm::StringSet<> shapeOps = {"Shape",   "Size",    "Reshape",
+                                             "Flatten", "Squeeze", "Unsqueeze"};
+  static const llvm::StringSet<> movementOps = {
+      "Transpose", "Concat", "Pad", "Slice", "Split", "Gather"};
 
   if (op == "Identity" || op == "Dropout") {
     if (op == "Dropout" && failed(requireOnlyFirstOutputUsed()))

@@ -5,10 +5,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Traits.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -98,7 +98,8 @@ std::optional<SmallVector<T>> quantc::qc::getElementValues(Attribute attr) {
     return SmallVector<T>(dense.getValues<T>());
   }
   if (auto res =
-          dyn_cast_if_present<mlir::detail::DenseResourceElementsAttrBase<T>>(attr)) {
+          dyn_cast_if_present<mlir::detail::DenseResourceElementsAttrBase<T>>(
+              attr)) {
     if (std::optional<ArrayRef<T>> data = res.tryGetAsArrayRef())
       return SmallVector<T>(*data);
   }
@@ -415,9 +416,8 @@ struct FoldReluRelu : OpRewritePattern<ReluOp> {
 
 void ReluOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                          MLIRContext *context) {
-  results
-      .add<FuseReluInto<FullyConnectedOp>, FuseReluInto<ConvOp>,
-           FuseReluInto<AddOp>, FoldReluRelu>(context);
+  results.add<FuseReluInto<FullyConnectedOp>, FuseReluInto<ConvOp>,
+              FuseReluInto<AddOp>, FoldReluRelu>(context);
 }
 
 //===----------------------------------------------------------------------===//
@@ -500,9 +500,8 @@ LogicalResult ConvOp::verify() {
     return failure();
   int64_t g = getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
   if (g < 1 || c % g != 0 || f % g != 0)
-    return emitOpError("group ")
-           << g << " must divide the input channels " << c
-           << " and the output channels " << f;
+    return emitOpError("group ") << g << " must divide the input channels " << c
+                                 << " and the output channels " << f;
   if (w.getDimSize(1) * g != c)
     return emitOpError("weight has ")
            << w.getDimSize(1) << " input channels per group; expected "
@@ -572,10 +571,10 @@ LogicalResult PoolOp::verify() {
     return failure();
   SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1)};
   for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(
-        in.getDimSize(2 + i), getKernel()[i], getStrides()[i],
-        getDilations()[i], getPads()[i], getPads()[spatial + i],
-        getCeilMode()));
+    expected.push_back(windowOutputSize(in.getDimSize(2 + i), getKernel()[i],
+                                        getStrides()[i], getDilations()[i],
+                                        getPads()[i], getPads()[spatial + i],
+                                        getCeilMode()));
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape must be ")
            << RankedTensorType::get(expected, out.getElementType());
@@ -635,10 +634,10 @@ LogicalResult LayerNormOp::verify() {
   ArrayRef<int64_t> trailing = in.getShape().drop_front(getAxis());
   SmallVector<int64_t> shape;
   for (Value v : {getScale(), getBias()})
-    if (v && (!OpTrait::util::getBroadcastedShape(
-                  trailing, cast<RankedTensorType>(v.getType()).getShape(),
-                  shape) ||
-              ArrayRef<int64_t>(shape) != trailing))
+    if (v &&
+        (!OpTrait::util::getBroadcastedShape(
+             trailing, cast<RankedTensorType>(v.getType()).getShape(), shape) ||
+         ArrayRef<int64_t>(shape) != trailing))
       return emitOpError("scale and bias must broadcast to the normalized "
                          "axes");
   if (getType() != in)
@@ -677,7 +676,7 @@ LogicalResult ConcatOp::verify() {
     if (t.getRank() != out.getRank())
       return emitOpError("inputs must have the result's rank");
     for (int64_t i = 0; i < t.getRank(); ++i)
-      if (i != getAxis() && t.getDimSize(i) != out.getDimSize(i))
+      if (i != (int64_t)getAxis() && t.getDimSize(i) != out.getDimSize(i))
         return emitOpError("inputs differ from the result outside the axis");
     if (t.getElementType() != out.getElementType())
       return emitOpError("inputs and result must have the same element type");
@@ -741,8 +740,7 @@ LogicalResult SliceOp::verify() {
     if (n == 0)
       continue;
     int64_t last = o + (n - 1) * s;
-    if (o < 0 || o >= in.getDimSize(i) || last < 0 ||
-        last >= in.getDimSize(i))
+    if (o < 0 || o >= in.getDimSize(i) || last < 0 || last >= in.getDimSize(i))
       return emitOpError("slice of dimension ") << i << " is out of bounds";
   }
   if (in.getElementType() != out.getElementType())
@@ -784,8 +782,8 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
     auto w = getConstantFloats(weight);
     if (!scale || !shift || !w)
       return failure();
-    Value biasValue = producer->getNumOperands() > 2 ? producer->getOperand(2)
-                                                     : Value();
+    Value biasValue =
+        producer->getNumOperands() > 2 ? producer->getOperand(2) : Value();
     std::optional<SmallVector<float>> bias;
     if (biasValue && !(bias = getConstantFloats(biasValue)))
       return failure();
@@ -812,8 +810,8 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
     });
     if (!biasValue) {
       if (auto conv = dyn_cast<ConvOp>(producer))
-        rewriter.modifyOpInPlace(
-            conv, [&] { conv.getBiasMutable().assign(newB); });
+        rewriter.modifyOpInPlace(conv,
+                                 [&] { conv.getBiasMutable().assign(newB); });
       else
         rewriter.modifyOpInPlace(producer, [&] {
           cast<FullyConnectedOp>(producer).getBiasMutable().assign(newB);

@@ -157,7 +157,8 @@ void InsertQDQPass::quantizeWeights(Operation *op, double inputScale) {
   SmallVector<int8_t> q(values->size());
   for (int64_t i = 0; i < n * k; ++i) {
     double s = scales[scales.size() == 1 ? 0 : i / k];
-    q[i] = static_cast<int8_t>(quantizeToStorage((*values)[i], s, 0, -127, 127));
+    q[i] =
+        static_cast<int8_t>(quantizeToStorage((*values)[i], s, 0, -127, 127));
   }
 
   auto i8 = IntegerType::get(ctx, 8);
