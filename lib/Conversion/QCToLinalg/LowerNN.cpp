@@ -182,13 +182,6 @@ Value minF(OpBuilder &b, Location l, Value a, Value c) {
   return arith::MinimumFOp::create(b, l, a, c);
 }
 
-/// Element-wise over `type` with `inputs` read through `maps`.
-Value mapElements(OpBuilder &b, Location loc, RankedTensorType type,
-                  ValueRange inputs, ArrayRef<AffineMap> maps,
-                  BodyBuilder body) {
-  return buildElementwise(b, loc, inputs, maps, type, body);
-}
-
 /// Maps reading each of `inputs` broadcast NumPy-style into `type`.
 SmallVector<AffineMap> broadcastMaps(MLIRContext *ctx, ValueRange inputs,
                                      RankedTensorType type) {
