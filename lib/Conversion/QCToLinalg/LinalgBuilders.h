@@ -114,12 +114,49 @@ template <typename T> std::optional<SmallVector<T>> storageConstant(Value v) {
   return qc::getElementValues<T>(attr);
 }
 
+/// A tensor of `type` filled with `scalar`.
+Value fillTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                 Value scalar);
+
 /// A float tensor of `type` filled with zeros.
 inline Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value empty =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  return linalg::FillOp::create(b, loc, constF(b, loc, 0), empty).getResult(0);
+  return fillTensor(b, loc, type, constF(b, loc, 0));
 }
+
+/// Any static reshape, as collapse-to-1-D then expand (both are views).
+Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType out);
+
+/// A map over `rank` dims reading a 1-D per-channel tensor along `dim`.
+AffineMap channelMap(MLIRContext *ctx, int64_t rank, int64_t dim);
+
+/// A tensor of `type` whose dimension 1 is `perChannel` (1-D).
+Value broadcastChannels(OpBuilder &b, Location loc, Value perChannel,
+                        RankedTensorType type);
+
+/// The integer form of a quantized op with a weight `[C, ...]` whose output
+/// channels run along dimension 1 of its result (fully_connected, conv):
+/// the int32 bias with the input zero point folded in (`b - zp * sum(w)`),
+/// and the fixed-point multiplier and shift of each channel.
+struct RequantPlan {
+  SmallVector<int32_t> bias;
+  SmallVector<int64_t> multipliers, shifts;
+  int64_t outputZeroPoint;
+
+  /// The i32 accumulator of `resultType`'s shape, starting at the bias.
+  Value accumulatorInit(OpBuilder &b, Location loc,
+                        RankedTensorType resultType) const;
+  /// Requantizes the i32 accumulator to `resultType` (i8 storage), with
+  /// the lower bound of the fused activation.
+  Value requantize(OpBuilder &b, Location loc, Value acc,
+                   RankedTensorType resultType, Activation act) const;
+};
+
+/// Computes the plan from the constant weight and bias of `op`; emits an
+/// error on `op` and fails when they are not constants or a value is out
+/// of range.
+FailureOr<RequantPlan> planWeightedRequant(Operation *op, Value input,
+                                           Value weight, Value bias,
+                                           Value result);
 
 inline Value relu(OpBuilder &b, Location loc, Value x) {
   auto type = cast<RankedTensorType>(x.getType());

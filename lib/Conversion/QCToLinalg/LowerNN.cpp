@@ -27,13 +27,6 @@ namespace {
 
 using Shape = SmallVector<int64_t>;
 
-Value fillTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                 Value scalar) {
-  Value empty =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
-}
-
 Value scalarOf(OpBuilder &b, Location loc, Type type, double v) {
   if (auto ft = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(ft, v));
@@ -96,34 +89,6 @@ Value mergeDims(OpBuilder &b, Location loc, Value x, int64_t dim,
     reassoc.push_back(group);
   }
   return tensor::CollapseShapeOp::create(b, loc, type.clone(shape), x, reassoc);
-}
-
-/// Any static reshape, as collapse-to-1-D then expand (both are views).
-Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType out) {
-  auto in = cast<RankedTensorType>(v.getType());
-  if (in == out)
-    return v;
-  auto all = [](int64_t rank) {
-    ReassociationIndices dims;
-    for (int64_t i = 0; i < rank; ++i)
-      dims.push_back(i);
-    return SmallVector<ReassociationIndices>{dims};
-  };
-  if (in.getRank() > 1)
-    v = tensor::CollapseShapeOp::create(
-        b, loc,
-        RankedTensorType::get({in.getNumElements()}, in.getElementType()), v,
-        in.getRank() ? all(in.getRank()) : SmallVector<ReassociationIndices>{});
-  else if (in.getRank() == 0)
-    v = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({1}, in.getElementType()), v,
-        SmallVector<ReassociationIndices>{});
-  if (out.getRank() > 1)
-    return tensor::ExpandShapeOp::create(b, loc, out, v, all(out.getRank()));
-  if (out.getRank() == 0)
-    return tensor::CollapseShapeOp::create(b, loc, out, v,
-                                           SmallVector<ReassociationIndices>{});
-  return v;
 }
 
 SmallVector<utils::IteratorType> iterators(ArrayRef<bool> reduction) {
@@ -192,11 +157,6 @@ SmallVector<AffineMap> broadcastMaps(MLIRContext *ctx, ValueRange inputs,
   return maps;
 }
 
-/// A map over `rank` dims reading a 1-D per-channel tensor along `dim`.
-AffineMap channelMap(MLIRContext *ctx, int64_t rank, int64_t dim) {
-  return AffineMap::get(rank, 0, {getAffineDimExpr(dim, ctx)}, ctx);
-}
-
 //===----------------------------------------------------------------------===//
 // Convolution core
 //===----------------------------------------------------------------------===//
@@ -210,7 +170,6 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
   MLIRContext *ctx = b.getContext();
   auto xt = cast<RankedTensorType>(x.getType());
   auto wt = cast<RankedTensorType>(w.getType());
-  auto at = cast<RankedTensorType>(acc.getType());
   int64_t s = xt.getRank() - 2;
   int64_t cg = wt.getDimSize(1), fg = wt.getDimSize(0) / group;
   // Only the accumulator is reshaped to [N, G, Fg, ...]: reshaping the
@@ -253,42 +212,7 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
             linalg::YieldOp::create(nb, l, sum);
           })
           .getResult(0);
-  (void)at;
   return mergeDims(b, loc, out, 1, 2);
-}
-
-/// A tensor of `type` whose dimension 1 is `perChannel` (1-D).
-Value broadcastChannels(OpBuilder &b, Location loc, Value perChannel,
-                        RankedTensorType type) {
-  return buildElementwise(
-      b, loc, perChannel, {channelMap(b.getContext(), type.getRank(), 1)}, type,
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-}
-
-/// Requantizes an i32 accumulator `acc` (channel dimension `dim`) to i8 with
-/// per-channel fixed-point multipliers and shifts.
-Value requantize(OpBuilder &b, Location loc, Value acc, int64_t dim,
-                 ArrayRef<int64_t> multipliers, ArrayRef<int64_t> shifts,
-                 int64_t zp, int64_t lo, RankedTensorType resultType) {
-  Type i64 = b.getI64Type();
-  int64_t n = multipliers.size();
-  auto vecType = RankedTensorType::get({n}, i64);
-  Value mConst = arith::ConstantOp::create(
-      b, loc, vecType, DenseElementsAttr::get(vecType, multipliers));
-  Value sConst = arith::ConstantOp::create(
-      b, loc, vecType, DenseElementsAttr::get(vecType, shifts));
-  int64_t rank = resultType.getRank();
-  AffineMap cm = channelMap(b.getContext(), rank, dim);
-  return buildElementwise(
-      b, loc, ValueRange{acc, mConst, sConst},
-      {b.getMultiDimIdentityMap(rank), cm, cm}, resultType,
-      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        Value wide = arith::ExtSIOp::create(nb, l, i64, args[0]);
-        Value v = arith::MulIOp::create(nb, l, wide, args[1]);
-        v = roundingShift(nb, l, v, args[2]);
-        v = arith::AddIOp::create(nb, l, v, constI(nb, l, i64, zp));
-        return clampToI8(nb, l, v, lo, 127);
-      });
 }
 
 struct LowerConv : OpConversionPattern<ConvOp> {
@@ -323,60 +247,23 @@ struct LowerConv : OpConversionPattern<ConvOp> {
                                ArrayRef<int64_t> low,
                                ArrayRef<int64_t> high) const {
     Location loc = op.getLoc();
-    auto wAttr = storageConstant<int8_t>(op.getWeight());
-    if (!wAttr)
-      return op.emitOpError("quantized weights must be an i8 constant");
-    std::optional<SmallVector<int32_t>> bAttr;
-    if (op.getBias() && !(bAttr = storageConstant<int32_t>(op.getBias())))
-      return op.emitOpError("quantized bias must be an i32 constant");
+    FailureOr<RequantPlan> plan = planWeightedRequant(
+        op, op.getInput(), op.getWeight(), op.getBias(), op.getResult());
+    if (failed(plan))
+      return failure();
     auto in = perTensor(op.getInput());
-    auto out = perTensor(op.getResult());
-    auto wType = op.getWeight().getType();
-    int64_t f = wType.getDimSize(0);
-    int64_t perF = wType.getNumElements() / f;
-    SmallVector<double> wScales =
-        getQuantScales(cast<ShapedType>(wType).getElementType());
-    // Padding holds the input zero point (real 0), so folding
-    // zp * sum(w) into the bias is exact at the borders too.
-    const SmallVector<int8_t> &weights = *wAttr;
-    SmallVector<int32_t> bias(f);
-    SmallVector<int64_t> multipliers(f), shifts(f);
-    for (int64_t c = 0; c < f; ++c) {
-      int64_t sum = 0;
-      for (int64_t i = 0; i < perF; ++i)
-        sum += weights[c * perF + i];
-      int64_t b = bAttr ? (*bAttr)[c] : 0;
-      int64_t folded = b - in.getZeroPoint() * sum;
-      if (folded < INT32_MIN || folded > INT32_MAX)
-        return op.emitOpError("bias of channel ")
-               << c << " overflows int32 after folding the input zero point";
-      bias[c] = static_cast<int32_t>(folded);
-      double m =
-          in.getScale() * wScales[wScales.size() == 1 ? 0 : c] / out.getScale();
-      auto fixed = decomposeMultiplier(m);
-      if (!fixed)
-        return op.emitOpError("requantization multiplier ")
-               << m << " of channel " << c << " is out of range";
-      multipliers[c] = fixed->multiplier;
-      shifts[c] = fixed->shift;
-    }
-    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-    Value x = padWith(rewriter, loc, adaptor.getInput(), low, high,
-                      constI(rewriter, loc, i8, in.getZeroPoint()));
-    auto accType = RankedTensorType::get(op.getType().getShape(), i32);
-    auto biasType = RankedTensorType::get({f}, i32);
-    Value biasConst = arith::ConstantOp::create(
-        rewriter, loc, biasType,
-        DenseElementsAttr::get(biasType, ArrayRef<int32_t>(bias)));
-    Value init = broadcastChannels(rewriter, loc, biasConst, accType);
-    Value acc = buildConv(rewriter, loc, x, adaptor.getWeight(), init,
+    // Padding holds the input zero point (real 0), so the zp * sum(w)
+    // folded into the bias is exact at the borders too.
+    Value x =
+        padWith(rewriter, loc, adaptor.getInput(), low, high,
+                constI(rewriter, loc, rewriter.getI8Type(), in.getZeroPoint()));
+    Value acc = buildConv(rewriter, loc, x, adaptor.getWeight(),
+                          plan->accumulatorInit(rewriter, loc, op.getType()),
                           op.getStrides(), op.getDilations(), op.getGroup());
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    int64_t zp = out.getZeroPoint();
-    rewriter.replaceOp(
-        op, requantize(rewriter, loc, acc, 1, multipliers, shifts, zp,
-                       lowerBound(op.getFusedActivation(), zp), resultType));
+    rewriter.replaceOp(op, plan->requantize(rewriter, loc, acc, resultType,
+                                            op.getFusedActivation()));
     return success();
   }
 };

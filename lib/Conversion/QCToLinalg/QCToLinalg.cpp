@@ -145,16 +145,6 @@ Value buildContraction(OpBuilder &b, Location loc, Value a, Value w,
   return generic.getResult(0);
 }
 
-/// A [m, n] tensor whose rows are `bias` ([n]).
-Value broadcastRows(OpBuilder &b, Location loc, Value bias,
-                    RankedTensorType type) {
-  MLIRContext *ctx = b.getContext();
-  AffineMap map = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-  return buildElementwise(
-      b, loc, bias, {map}, type,
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-}
-
 struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -165,7 +155,7 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     Value init = adaptor.getBias()
-                     ? broadcastRows(rewriter, loc, adaptor.getBias(), type)
+                     ? broadcastChannels(rewriter, loc, adaptor.getBias(), type)
                      : zeroFilled(rewriter, loc, type);
     Value out = buildContraction(rewriter, loc, adaptor.getInput(),
                                  adaptor.getWeight(), init);
@@ -177,79 +167,20 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
 
   LogicalResult lowerQuantized(FullyConnectedOp op, OpAdaptor adaptor,
                                ConversionPatternRewriter &rewriter) const {
+    // The input zero point is folded into the bias: the kernel is then a
+    // plain i8 x i8 dot product.
+    FailureOr<RequantPlan> plan = planWeightedRequant(
+        op, op.getInput(), op.getWeight(), op.getBias(), op.getResult());
+    if (failed(plan))
+      return failure();
     Location loc = op.getLoc();
-    auto wAttr = storageConstant<int8_t>(op.getWeight());
-    if (!wAttr)
-      return op.emitOpError("quantized weights must be an i8 constant");
-    std::optional<SmallVector<int32_t>> bAttr;
-    if (op.getBias() && !(bAttr = storageConstant<int32_t>(op.getBias())))
-      return op.emitOpError("quantized bias must be an i32 constant");
-    auto in = perTensor(op.getInput());
-    auto out = perTensor(op.getResult());
-    auto wType = op.getWeight().getType();
-    int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
-    SmallVector<double> wScales =
-        getQuantScales(cast<ShapedType>(wType).getElementType());
-
-    // Fold the input zero point into the bias: the kernel is then a plain
-    // i8 x i8 dot product.
-    const SmallVector<int8_t> &weights = *wAttr;
-    SmallVector<int32_t> bias(n);
-    SmallVector<int64_t> multipliers(n), shifts(n);
-    for (int64_t c = 0; c < n; ++c) {
-      int64_t rowSum = 0;
-      for (int64_t i = 0; i < k; ++i)
-        rowSum += weights[c * k + i];
-      int64_t b = bAttr ? (*bAttr)[c] : 0;
-      int64_t folded = b - in.getZeroPoint() * rowSum;
-      if (folded < INT32_MIN || folded > INT32_MAX)
-        return op.emitOpError("bias of channel ")
-               << c << " overflows int32 after folding the input zero point";
-      bias[c] = static_cast<int32_t>(folded);
-      double m =
-          in.getScale() * wScales[wScales.size() == 1 ? 0 : c] / out.getScale();
-      auto fixed = decomposeMultiplier(m);
-      if (!fixed)
-        return op.emitOpError("requantization multiplier ")
-               << m << " of channel " << c << " is out of range";
-      multipliers[c] = fixed->multiplier;
-      shifts[c] = fixed->shift;
-    }
-
-    Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
-    auto accType = RankedTensorType::get(op.getType().getShape(), i32);
-    auto biasType = RankedTensorType::get({n}, i32);
-    Value biasConst = arith::ConstantOp::create(
-        rewriter, loc, biasType,
-        DenseElementsAttr::get(biasType, ArrayRef<int32_t>(bias)));
-    Value init = broadcastRows(rewriter, loc, biasConst, accType);
-    Value acc = buildContraction(rewriter, loc, adaptor.getInput(),
-                                 adaptor.getWeight(), init);
-
-    auto vecType = RankedTensorType::get({n}, i64);
-    Value mConst = arith::ConstantOp::create(
-        rewriter, loc, vecType,
-        DenseElementsAttr::get(vecType, ArrayRef<int64_t>(multipliers)));
-    Value sConst = arith::ConstantOp::create(
-        rewriter, loc, vecType,
-        DenseElementsAttr::get(vecType, ArrayRef<int64_t>(shifts)));
-    MLIRContext *ctx = rewriter.getContext();
-    AffineMap rowMap = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-    int64_t zp = out.getZeroPoint();
-    int64_t lo = lowerBound(op.getFusedActivation(), zp);
+    Value acc =
+        buildContraction(rewriter, loc, adaptor.getInput(), adaptor.getWeight(),
+                         plan->accumulatorInit(rewriter, loc, op.getType()));
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    Value result = buildElementwise(
-        rewriter, loc, ValueRange{acc, mConst, sConst},
-        {rewriter.getMultiDimIdentityMap(2), rowMap, rowMap}, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value wide = arith::ExtSIOp::create(b, l, i64, args[0]);
-          Value v = arith::MulIOp::create(b, l, wide, args[1]);
-          v = roundingShift(b, l, v, args[2]);
-          v = arith::AddIOp::create(b, l, v, constI(b, l, i64, zp));
-          return clampToI8(b, l, v, lo, 127);
-        });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, plan->requantize(rewriter, loc, acc, resultType,
+                                            op.getFusedActivation()));
     return success();
   }
 };
@@ -359,20 +290,7 @@ struct LowerReshape : OpConversionPattern<ReshapeOp> {
     if (inType.getRank() == 0 || outType.getRank() == 0)
       return rewriter.notifyMatchFailure(op, "rank-0 reshape");
     // Collapse to 1-D, then expand: both are views after bufferization.
-    auto flatType = RankedTensorType::get({inType.getNumElements()},
-                                          inType.getElementType());
-    auto allDims = [](int64_t rank) {
-      ReassociationIndices dims;
-      for (int64_t i = 0; i < rank; ++i)
-        dims.push_back(i);
-      return SmallVector<ReassociationIndices>{dims};
-    };
-    if (inType.getRank() != 1)
-      v = tensor::CollapseShapeOp::create(rewriter, loc, flatType, v,
-                                          allDims(inType.getRank()));
-    if (outType.getRank() != 1)
-      v = tensor::ExpandShapeOp::create(rewriter, loc, outType, v,
-                                        allDims(outType.getRank()));
+    v = reshapeTo(rewriter, loc, v, outType);
     rewriter.replaceOp(op, v);
     return success();
   }

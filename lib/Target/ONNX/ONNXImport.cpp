@@ -81,9 +81,9 @@ static std::optional<ConstTensor> broadcastConst(const ConstTensor &a,
   r.isFloat = floatResult;
   int64_t n = r.numElements(), rank = shape.size();
   Shape rs = stridesOf(shape);
-  auto index = [&](const ConstTensor &t, int64_t flat) {
+  Shape as = stridesOf(a.shape), bs = stridesOf(b.shape);
+  auto index = [&](const ConstTensor &t, ArrayRef<int64_t> ts, int64_t flat) {
     int64_t off = rank - t.shape.size(), idx = 0;
-    Shape ts = stridesOf(t.shape);
     for (int64_t d = off; d < rank; ++d) {
       int64_t coord = (flat / rs[d]) % shape[d];
       if (t.shape[d - off] != 1)
@@ -93,7 +93,7 @@ static std::optional<ConstTensor> broadcastConst(const ConstTensor &a,
   };
   (floatResult ? (void)r.floats.resize(n) : r.ints.resize(n));
   for (int64_t i = 0; i < n; ++i) {
-    double v = f(a.at(index(a, i)), b.at(index(b, i)));
+    double v = f(a.at(index(a, as, i)), b.at(index(b, bs, i)));
     if (floatResult)
       r.floats[i] = static_cast<float>(v);
     else

@@ -76,6 +76,12 @@ bool quantc::qc::isInt8ActivationType(Type type) {
   return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
 }
 
+bool quantc::qc::movesDataOnly(Operation *op) {
+  if (auto pool = dyn_cast<PoolOp>(op))
+    return pool.getKind() == PoolKind::Max;
+  return isa<ReshapeOp, TransposeOp, SliceOp>(op);
+}
+
 SmallVector<double> quantc::qc::getQuantScales(Type element) {
   if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
     return {t.getScale()};

@@ -109,8 +109,7 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
     if (!cast<RankedTensorType>(result.getType()).getElementType().isF32())
       return WalkResult::advance();
     Type qType;
-    if (isa<ReshapeOp, TransposeOp, SliceOp>(op) ||
-        (isa<PoolOp>(op) && cast<PoolOp>(op).getKind() == PoolKind::Max)) {
+    if (movesDataOnly(op)) {
       // These ops move or select data; they keep the quantization
       // parameters of their input.
       qType = dequantizedFrom(op->getOperand(0));

@@ -119,10 +119,7 @@ template <typename OpTy> struct QuantizeDataMovement : QuantizeOp<OpTy> {
   using QuantizeOp<OpTy>::QuantizeOp;
   bool accept(OpTy op, ArrayRef<Value> operands,
               Type resultType) const override {
-    if constexpr (std::is_same_v<OpTy, PoolOp>)
-      if (op.getKind() != PoolKind::Max)
-        return false;
-    return isInt8ActivationType(resultType) &&
+    return movesDataOnly(op) && isInt8ActivationType(resultType) &&
            getElementTypeOrSelf(operands[0].getType()) ==
                getElementTypeOrSelf(resultType);
   }

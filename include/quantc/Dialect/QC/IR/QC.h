@@ -48,6 +48,11 @@ bool isQuantizedTensor(mlir::Type type);
 /// activation type of docs/quantization.md: per-tensor, signed 8-bit storage.
 bool isInt8ActivationType(mlir::Type type);
 
+/// Returns true for ops that only move or select elements (reshape,
+/// transpose, slice, max pooling): quantized, they keep their input's
+/// quantization parameters.
+bool movesDataOnly(mlir::Operation *op);
+
 /// Scales of a quantized element type: one for a per-tensor type, one per
 /// channel for a per-axis type; empty for anything else.
 llvm::SmallVector<double> getQuantScales(mlir::Type element);
