@@ -30,6 +30,15 @@ void quantc::buildQuantizePipeline(OpPassManager &pm,
   qc::QCInsertQDQOptions insert;
   insert.calibrationFile = options.calibrationFile;
   insert.perChannel = options.perChannel;
+  insert.activationType = options.activationType;
+  insert.symmetricActivations = options.symmetricActivations;
+  insert.mode = options.mode;
+  insert.int16Nodes.assign(options.int16Nodes.begin(),
+                           options.int16Nodes.end());
+  insert.excludeNodes.assign(options.excludeNodes.begin(),
+                             options.excludeNodes.end());
+  insert.excludeOpTypes.assign(options.excludeOpTypes.begin(),
+                               options.excludeOpTypes.end());
   pm.addPass(qc::createQCInsertQDQ(insert));
   // No canonicalization afterwards: it would fold the dcast(qcast(x)) pairs
   // left around float-fallback ops and drop their rounding.

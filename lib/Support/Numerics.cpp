@@ -9,13 +9,39 @@ using namespace quantc;
 
 double quantc::roundHalfEven(double x) { return std::nearbyint(x); }
 
-ActivationParams quantc::computeActivationParams(double min, double max) {
+int64_t ActivationScheme::qmin() const {
+  int64_t lowest = isSigned ? -(int64_t(1) << (bits - 1)) : 0;
+  return symmetric ? lowest + 1 : lowest;
+}
+
+int64_t ActivationScheme::qmax() const {
+  return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+}
+
+ActivationParams
+quantc::computeActivationParams(double min, double max,
+                                const ActivationScheme &scheme) {
+  int64_t qmin = scheme.qmin(), qmax = scheme.qmax();
   double lo = std::min(min, 0.0), hi = std::max(max, 0.0);
+  if (scheme.symmetric) {
+    // The zero point sits in the middle of the restricted range.
+    int64_t zp = (qmin + qmax) / 2;
+    double absMax = std::max(-lo, hi);
+    if (!(absMax > 0))
+      return {1.0f, zp, qmin, qmax};
+    float scale = static_cast<float>(absMax / static_cast<double>(qmax - zp));
+    return {scale, zp, qmin, qmax};
+  }
   if (!(hi > lo))
-    return {1.0f, 0};
-  float scale = static_cast<float>((hi - lo) / 255.0);
-  double zp = -128.0 - roundHalfEven(lo / static_cast<double>(scale));
-  return {scale, static_cast<int64_t>(std::clamp(zp, -128.0, 127.0))};
+    return {1.0f, scheme.isSigned ? 0 : (qmax + 1) / 2, qmin, qmax};
+  float scale =
+      static_cast<float>((hi - lo) / static_cast<double>(qmax - qmin));
+  double zp = static_cast<double>(qmin) -
+              roundHalfEven(lo / static_cast<double>(scale));
+  return {scale,
+          static_cast<int64_t>(std::clamp(zp, static_cast<double>(qmin),
+                                          static_cast<double>(qmax))),
+          qmin, qmax};
 }
 
 float quantc::computeWeightScale(double absMax) {

@@ -76,6 +76,13 @@ def compile(
     name=None,
     save_calibration=None,
     load_calibration=None,
+    mode=None,
+    per_channel=True,
+    activation_type=None,
+    symmetric_activations=False,
+    int16_nodes=(),
+    exclude_nodes=(),
+    exclude_op_types=(),
     extra_args=(),
 ):
     """Compiles an ONNX model with quantc and returns the output path.
@@ -84,6 +91,13 @@ def compile(
     written to a temporary float32 .npy for the compiler. emit defaults from
     the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s). Raises
     CompileError with the compiler's diagnostics if it fails.
+
+    Quantization schemes and modes (docs/quantization.md): mode is
+    "static" (default), "dynamic" or "weight-only"; per_channel=False gives
+    per-tensor weights; activation_type "int8" or "uint8";
+    symmetric_activations; int16_nodes (16x8), exclude_nodes and
+    exclude_op_types are lists of ONNX node names, output tensor names or
+    operator types.
     """
     output = Path(output)
     if emit is None:
@@ -97,7 +111,16 @@ def compile(
         "--name": name,
         "--save-calibration": save_calibration,
         "--load-calibration": load_calibration,
+        "--mode": mode,
+        "--activation-type": activation_type,
     }
+    for flag, names in (
+        ("--int16-nodes", int16_nodes),
+        ("--exclude-nodes", exclude_nodes),
+        ("--exclude-op-types", exclude_op_types),
+    ):
+        if names:
+            options[flag] = ",".join(names)
     with tempfile.TemporaryDirectory(prefix="quantc-") as tmp:
         if calibration_data is not None and not isinstance(calibration_data, (str, os.PathLike)):
             path = Path(tmp) / "calibration.npy"
@@ -108,6 +131,10 @@ def compile(
         for flag, value in options.items():
             if value is not None:
                 command += [flag, str(value)]
+        if not per_channel:
+            command.append("--per-tensor-weights")
+        if symmetric_activations:
+            command.append("--symmetric-activations")
         command += [str(arg) for arg in extra_args]
         result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:

@@ -252,12 +252,44 @@ def rne(x):
 def activation_params(lo, hi):
     """(scale as float32, zero point) of an int8 activation with range
     [lo, hi]."""
+    return scheme_params(lo, hi)[:2]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An activation scheme of docs/quantization.md ("Schemes")."""
+
+    bits: int = 8
+    signed: bool = True
+    symmetric: bool = False
+
+    @property
+    def qmin(self):
+        lowest = -(2 ** (self.bits - 1)) if self.signed else 0
+        return lowest + 1 if self.symmetric else lowest
+
+    @property
+    def qmax(self):
+        return 2 ** (self.bits - 1) - 1 if self.signed else 2**self.bits - 1
+
+
+INT16 = Scheme(16, True, True)
+
+
+def scheme_params(lo, hi, scheme=Scheme()):
+    """(scale as float32, zero point, qmin, qmax) of an activation with
+    range [lo, hi] under `scheme`."""
+    qmin, qmax = scheme.qmin, scheme.qmax
     lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    if scheme.symmetric:
+        zp = (qmin + qmax) // 2
+        amax = max(-lo, hi)
+        return (np.float32(1.0) if amax == 0 else f32(amax / (qmax - zp))), zp, qmin, qmax
     if hi == lo:
-        return np.float32(1.0), 0
-    scale = f32((hi - lo) / 255)
-    zp = min(max(-128 - rne(lo / float(scale)), -128), 127)
-    return scale, zp
+        return np.float32(1.0), (0 if scheme.signed else (qmax + 1) // 2), qmin, qmax
+    scale = f32((hi - lo) / (qmax - qmin))
+    zp = min(max(qmin - rne(lo / float(scale)), qmin), qmax)
+    return scale, zp, qmin, qmax
 
 
 def weight_params(w, per_channel=True):
@@ -304,45 +336,74 @@ def add_multipliers(m_a, m_b):
 
 @dataclass
 class QTensor:
-    q: np.ndarray  # int64 codes in [-128, 127]
+    q: np.ndarray  # int64 codes in [qmin, qmax]
     scale: np.float32
     zp: int
+    qmin: int = -128
+    qmax: int = 127
 
 
-def quantize(x, scale, zp):
-    """float32 -> int8 codes (as int64): one float32 division, rne on the
-    float32 quotient, exact add and clamp; NaN -> -128."""
+def quantize(x, scale, zp, qmin=-128, qmax=127):
+    """float32 -> integer codes (as int64): one float32 division, rne on the
+    float32 quotient, exact add and clamp; NaN -> qmin."""
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         r = np.round(np.asarray(x, dtype=np.float32) / np.float32(scale))
-    y = np.clip(r.astype(np.float64) + zp, -128, 127)
-    return np.where(np.isnan(y), -128, y).astype(np.int64)
+    y = np.clip(r.astype(np.float64) + zp, qmin, qmax)
+    return np.where(np.isnan(y), qmin, y).astype(np.int64)
+
+
+def _code_dtype(t):
+    """The storage type of a tensor's codes: int8, uint8 or int16."""
+    if t.qmin >= 0:
+        return np.uint8
+    return np.int8 if t.qmax <= 127 else np.int16
 
 
 def dequantize(t):
     return (t.q - t.zp).astype(np.float32) * np.float32(t.scale)
 
 
-def _requantize(prod, shift, zp_out, relu):
+def _requantize(prod, shift, zp_out, relu, qmin=-128, qmax=127):
     """The one rounding rule: ((acc * M + 2^(S-1)) >> S) + zp_out, clamped,
-    given prod = acc * M in int64 (shift may be per channel)."""
+    given prod = acc * M (int64, or Python ints for 16-bit inputs; shift may
+    be per channel)."""
+    if prod.dtype == object:
+        shift = np.asarray(shift).astype(object)
+        y = ((prod + (1 << (shift - 1))) >> shift) + zp_out
+        return np.clip(y, max(zp_out, qmin) if relu else qmin, qmax).astype(np.int64)
     y = ((prod + (np.int64(1) << (shift - 1))) >> shift) + zp_out
-    return np.clip(y, max(zp_out, -128) if relu else -128, 127)
+    return np.clip(y, max(zp_out, qmin) if relu else qmin, qmax)
 
 
 class QuantizedModel:
     """The int8 model that quantc builds for `model` from `calibration` (a
     calibration dict as minmax_calibration returns, or a JSON file path)."""
 
-    def __init__(self, model, calibration, per_channel=True):
+    def __init__(self, model, calibration, per_channel=True, scheme=Scheme(), int16_ops=()):
+        """`scheme` is the activation scheme; the inputs and output of the
+        ops named (by output tensor) in `int16_ops` use INT16 (16x8)."""
         self.graph = model if isinstance(model, Graph) else import_model(model)
         if not isinstance(calibration, dict):
             calibration = json.loads(Path(calibration).read_text())
         ranges = calibration["tensors"]
+        # Reshapes carry their input's parameters, so an int16 input that a
+        # reshape produced makes the reshape's source int16.
+        producer = {op.output: op for op in self.graph.ops}
+        wide = set()
+        for op in self.graph.ops:
+            if op.output in int16_ops:
+                wide.add(op.output)
+                for name in op.inputs:
+                    while name in producer and producer[name].kind == "reshape":
+                        name = producer[name].inputs[0]
+                    wide.add(name)
         self.params = {}
         for name in _quantized_tensors(self.graph):
             if name not in ranges:
                 raise KeyError(f"calibration has no range for tensor '{name}'")
-            self.params[name] = activation_params(ranges[name]["min"], ranges[name]["max"])
+            self.params[name] = scheme_params(
+                ranges[name]["min"], ranges[name]["max"], INT16 if name in wide else scheme
+            )
         # Reshapes keep their input's parameters.
         for op in self.graph.ops:
             if op.kind == "reshape":
@@ -352,9 +413,9 @@ class QuantizedModel:
 
     def _prepare(self, op):
         """The compile-time constants of one op."""
-        s_out, _ = self.params[op.output]
+        s_out = self.params[op.output][0]
         if op.kind == "fully_connected":
-            s_in, zp_in = self.params[op.inputs[0]]
+            s_in, zp_in = self.params[op.inputs[0]][:2]
             wq, s_w = weight_params(op.weight, self.per_channel)
             bq = np.zeros(wq.shape[0], np.int64) if op.bias is None else bias_params(op.bias, s_in, s_w)
             ms = [multiplier(float(s_in) * float(s) / float(s_out)) for s in s_w]
@@ -366,10 +427,10 @@ class QuantizedModel:
                 "S": np.array([s for _, s in ms], np.int64),
             }
         if op.kind == "add":
-            (s_a, _), (s_b, _) = (self.params[name] for name in op.inputs)
+            s_a, s_b = (self.params[name][0] for name in op.inputs)
             return dict(zip(("Ma", "Mb", "S"), add_multipliers(float(s_a) / float(s_out), float(s_b) / float(s_out))))
         if op.kind == "relu":
-            s_a, _ = self.params[op.inputs[0]]
+            s_a = self.params[op.inputs[0]][0]
             return dict(zip(("Ma", "Mb", "S"), add_multipliers(float(s_a) / float(s_out), 0.0)))
         return {}
 
@@ -386,7 +447,7 @@ class QuantizedModel:
         for op in self.graph.ops:
             env[op.output] = self._run_op(op, [env[name] for name in op.inputs])
         outs = [env[name] for name in self.graph.outputs]
-        return [t.q.astype(np.int8) for t in outs], [dequantize(t) for t in outs]
+        return [t.q.astype(_code_dtype(t)) for t in outs], [dequantize(t) for t in outs]
 
     def run_batch(self, samples):
         """Runs a single-input model over samples (one per row); returns
@@ -396,17 +457,23 @@ class QuantizedModel:
         return (np.stack([c[0] for c, _ in results]), np.stack([f[0] for _, f in results]))
 
     def _run_op(self, op, x):
-        scale, zp = self.params[op.output]
+        p = self.params[op.output]
+        scale, zp, qmin, qmax = p
         c = self.layers[op.output]
         if op.kind == "reshape":
-            return QTensor(_reshape(x[0].q, op), scale, zp)
+            return QTensor(_reshape(x[0].q, op), *p)
         if op.kind == "fully_connected":
             acc = x[0].q @ c["wq"].T + c["bias"]
+            if x[0].qmax > 255:
+                # 16-bit inputs: quantc accumulates in int64 and multiplies
+                # in int128; Python integers are exact.
+                prod = acc.astype(object) * c["M"].astype(object)
+                return QTensor(_requantize(prod, c["S"], zp, op.relu, qmin, qmax), *p)
             # quantc accumulates in int32; the doc's exactness bound must hold.
             if acc.min() < INT32_MIN or acc.max() > INT32_MAX:
                 raise OverflowError(f"accumulator of '{op.output}' leaves the int32 range")
-            return QTensor(_requantize(acc * c["M"], c["S"], zp, op.relu), scale, zp)
+            return QTensor(_requantize(acc * c["M"], c["S"], zp, op.relu, qmin, qmax), *p)
         prod = (x[0].q - x[0].zp) * c["Ma"]
         if op.kind == "add":
             prod = prod + (x[1].q - x[1].zp) * c["Mb"]
-        return QTensor(_requantize(prod, c["S"], zp, op.relu or op.kind == "relu"), scale, zp)
+        return QTensor(_requantize(prod, c["S"], zp, op.relu or op.kind == "relu", qmin, qmax), *p)

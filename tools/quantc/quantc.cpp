@@ -71,6 +71,39 @@ cl::opt<Precision> precision(
 cl::opt<bool> perTensorWeights("per-tensor-weights",
                                cl::desc("One scale per weight tensor"),
                                cl::cat(category));
+enum class Mode { Static, Dynamic, WeightOnly };
+cl::opt<Mode> quantMode(
+    "mode", cl::desc("Quantization mode"),
+    cl::values(
+        clEnumValN(Mode::Static, "static",
+                   "calibrated activation ranges (default)"),
+        clEnumValN(Mode::Dynamic, "dynamic",
+                   "activation ranges computed at run time (MatMul/Gemm)"),
+        clEnumValN(Mode::WeightOnly, "weight-only",
+                   "int8 weights, float activations (MatMul/Gemm)")),
+    cl::init(Mode::Static), cl::cat(category));
+cl::opt<std::string>
+    activationType("activation-type",
+                   cl::desc("Activation storage: int8 (default) or uint8"),
+                   cl::init("int8"), cl::cat(category));
+cl::opt<bool> symmetricActivations(
+    "symmetric-activations",
+    cl::desc("Symmetric activations (zero point in the middle)"),
+    cl::cat(category));
+cl::list<std::string> int16Nodes(
+    "int16-nodes",
+    cl::desc("Nodes (ONNX node or output names) with int16 activations and "
+             "int8 weights (16x8)"),
+    cl::CommaSeparated, cl::value_desc("NAME,..."), cl::cat(category));
+cl::list<std::string>
+    excludeNodes("exclude-nodes",
+                 cl::desc("Nodes (ONNX node or output names) kept in float"),
+                 cl::CommaSeparated, cl::value_desc("NAME,..."),
+                 cl::cat(category));
+cl::list<std::string> excludeOpTypes(
+    "exclude-op-types",
+    cl::desc("ONNX operator types kept in float, e.g. Conv,Gemm"),
+    cl::CommaSeparated, cl::value_desc("TYPE,..."), cl::cat(category));
 enum class Emit { Obj, Shared, Asm, LLVM, MLIR };
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"),
@@ -195,7 +228,24 @@ int compile() {
   if (failed(simplify.run(*module)))
     return 1;
 
-  if (precision == Precision::Int8) {
+  if (precision == Precision::Int8 && quantMode == Mode::Dynamic)
+    return fail("--mode dynamic is not implemented yet");
+  if (precision == Precision::Int8 && quantMode == Mode::WeightOnly) {
+    if (!calibrationData.empty() || !loadCalibration.empty())
+      llvm::errs() << "quantc: warning: --mode weight-only needs no "
+                      "calibration; the calibration data is ignored\n";
+    PassManager quantize(&context);
+    if (failed(applyCLOptions(quantize)))
+      return 1;
+    QuantizePipelineOptions options;
+    options.mode = "weight-only";
+    options.perChannel = !perTensorWeights;
+    options.excludeNodes = excludeNodes;
+    options.excludeOpTypes = excludeOpTypes;
+    buildQuantizePipeline(quantize, options);
+    if (failed(quantize.run(*module)))
+      return 1;
+  } else if (precision == Precision::Int8) {
     if (calibrationMethod != "minmax")
       return fail("calibration method '" + calibrationMethod +
                   "' is not implemented (available: minmax)");
@@ -231,6 +281,11 @@ int compile() {
     QuantizePipelineOptions options;
     options.calibrationFile = calibFile;
     options.perChannel = !perTensorWeights;
+    options.activationType = activationType;
+    options.symmetricActivations = symmetricActivations;
+    options.int16Nodes = int16Nodes;
+    options.excludeNodes = excludeNodes;
+    options.excludeOpTypes = excludeOpTypes;
     buildQuantizePipeline(quantize, options);
     LogicalResult result = quantize.run(*module);
     if (!tempFile.empty())

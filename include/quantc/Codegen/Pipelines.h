@@ -24,6 +24,25 @@ struct QuantizePipelineOptions
   Option<bool> perChannel{*this, "per-channel",
                           llvm::cl::desc("Per-channel weights"),
                           llvm::cl::init(true)};
+  Option<std::string> activationType{
+      *this, "activation-type",
+      llvm::cl::desc("Activation storage: int8 or uint8"),
+      llvm::cl::init("int8")};
+  Option<bool> symmetricActivations{
+      *this, "symmetric-activations",
+      llvm::cl::desc("Symmetric activation quantization"),
+      llvm::cl::init(false)};
+  Option<std::string> mode{*this, "mode",
+                           llvm::cl::desc("static, dynamic or weight-only"),
+                           llvm::cl::init("static")};
+  ListOption<std::string> int16Nodes{
+      *this, "int16-nodes",
+      llvm::cl::desc("Nodes with int16 activations (16x8)")};
+  ListOption<std::string> excludeNodes{*this, "exclude-nodes",
+                                       llvm::cl::desc("Nodes kept in float")};
+  ListOption<std::string> excludeOpTypes{
+      *this, "exclude-op-types",
+      llvm::cl::desc("Operator types kept in float")};
 };
 
 /// Options of `qc-lower-to-llvm`.

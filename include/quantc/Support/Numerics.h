@@ -13,10 +13,27 @@
 
 namespace quantc {
 
-/// Scale and zero point of an int8 asymmetric activation.
+/// How activations are quantized (docs/quantization.md, "Schemes").
+struct ActivationScheme {
+  /// Storage width: 8 or 16 bits.
+  unsigned bits = 8;
+  /// Signed (int8/int16) or unsigned (uint8) storage.
+  bool isSigned = true;
+  /// Symmetric: zero point at the middle of a restricted range.
+  bool symmetric = false;
+
+  /// The storage range: the full range for asymmetric schemes; for
+  /// symmetric ones the range without the lowest code, so that it is
+  /// symmetric around the zero point (int8: [-127, 127], uint8: [1, 255]).
+  int64_t qmin() const;
+  int64_t qmax() const;
+};
+
+/// Scale, zero point and storage range of a quantized activation.
 struct ActivationParams {
   float scale;
   int64_t zeroPoint;
+  int64_t qmin, qmax;
 };
 
 /// A positive real multiplier written as `multiplier * 2^-shift`.
@@ -28,8 +45,10 @@ struct FixedPointMultiplier {
 /// Rounds to the nearest integer, ties to even.
 double roundHalfEven(double x);
 
-/// int8 asymmetric parameters for the range [min, max] (widened to hold 0).
-ActivationParams computeActivationParams(double min, double max);
+/// Parameters of `scheme` for the range [min, max] (widened to hold 0);
+/// the default scheme is int8 asymmetric.
+ActivationParams computeActivationParams(double min, double max,
+                                         const ActivationScheme &scheme = {});
 
 /// Symmetric int8 weight scale for a maximum magnitude `absMax`.
 float computeWeightScale(double absMax);

@@ -73,16 +73,29 @@ quantc::lowering::planWeightedRequant(Operation *op, Value input, Value weight,
   SmallVector<double> wScales = qc::getQuantScales(wType.getElementType());
 
   RequantPlan plan;
-  plan.outputZeroPoint = out.getZeroPoint();
+  plan.input = storageOf(input);
+  plan.output = storageOf(result);
+  unsigned accBits = plan.accumulatorType(op->getContext()).getWidth();
+  int64_t accMax = accBits == 32 ? INT32_MAX : INT64_MAX / 2;
+  // Every partial sum, bias first, must fit: |acc| <= |bias| + max|x| *
+  // sum|w| over the stored codes x.
+  int64_t inMag =
+      std::max(std::abs(plan.input.qmin), std::abs(plan.input.qmax));
   for (int64_t c = 0; c < channels; ++c) {
-    int64_t sum = 0;
-    for (int64_t i = 0; i < perChannel; ++i)
+    int64_t sum = 0, absSum = 0;
+    for (int64_t i = 0; i < perChannel; ++i) {
       sum += (*weights)[c * perChannel + i];
-    int64_t folded = (bias ? (*bias)[c] : 0) - in.getZeroPoint() * sum;
-    if (folded < INT32_MIN || folded > INT32_MAX)
-      return op->emitOpError("bias of channel ")
-             << c << " overflows int32 after folding the input zero point";
-    plan.bias.push_back(static_cast<int32_t>(folded));
+      absSum += std::abs((*weights)[c * perChannel + i]);
+    }
+    int64_t b = bias ? (*bias)[c] : 0;
+    // The input zero point is folded into the bias: the kernel then
+    // multiplies the stored codes directly.
+    int64_t folded = b - plan.input.zeroPoint * sum;
+    if (static_cast<double>(inMag) * absSum + std::abs(folded) >
+        static_cast<double>(accMax))
+      return op->emitOpError("accumulator of channel ")
+             << c << " can leave the int" << accBits << " range";
+    plan.bias.push_back(folded);
     double m =
         in.getScale() * wScales[wScales.size() == 1 ? 0 : c] / out.getScale();
     auto fixed = decomposeMultiplier(m);
@@ -97,17 +110,27 @@ quantc::lowering::planWeightedRequant(Operation *op, Value input, Value weight,
 
 Value RequantPlan::accumulatorInit(OpBuilder &b, Location loc,
                                    RankedTensorType resultType) const {
-  Type i32 = b.getI32Type();
-  auto biasType = RankedTensorType::get({(int64_t)bias.size()}, i32);
-  Value biasConst = arith::ConstantOp::create(
-      b, loc, biasType, DenseElementsAttr::get(biasType, ArrayRef(bias)));
+  IntegerType acc = accumulatorType(b.getContext());
+  auto biasType = RankedTensorType::get({(int64_t)bias.size()}, acc);
+  DenseElementsAttr attr;
+  if (acc.getWidth() == 32) {
+    SmallVector<int32_t> narrow(bias.begin(), bias.end());
+    attr = DenseElementsAttr::get(biasType, ArrayRef(narrow));
+  } else {
+    attr = DenseElementsAttr::get(biasType, ArrayRef(bias));
+  }
+  Value biasConst = arith::ConstantOp::create(b, loc, biasType, attr);
   return broadcastChannels(b, loc, biasConst,
-                           RankedTensorType::get(resultType.getShape(), i32));
+                           RankedTensorType::get(resultType.getShape(), acc));
 }
 
 Value RequantPlan::requantize(OpBuilder &b, Location loc, Value acc,
                               RankedTensorType resultType,
                               Activation act) const {
+  // acc * M needs 31 + 32 bits for an i32 accumulator and up to 31 + 64
+  // for an i64 one.
+  bool wide = accumulatorType(b.getContext()).getWidth() > 32;
+  Type work = wide ? b.getIntegerType(128) : b.getI64Type();
   Type i64 = b.getI64Type();
   auto vecType = RankedTensorType::get({(int64_t)multipliers.size()}, i64);
   Value mConst = arith::ConstantOp::create(
@@ -116,15 +139,21 @@ Value RequantPlan::requantize(OpBuilder &b, Location loc, Value acc,
       b, loc, vecType, DenseElementsAttr::get(vecType, ArrayRef(shifts)));
   int64_t rank = resultType.getRank();
   AffineMap cm = channelMap(b.getContext(), rank, 1);
-  int64_t zp = outputZeroPoint, lo = lowerBound(act, zp);
+  int64_t zp = output.zeroPoint, lo = lowerBound(act, output);
+  int64_t hi = output.qmax;
+  Type storage = output.type;
   return buildElementwise(
       b, loc, ValueRange{acc, mConst, sConst},
       {b.getMultiDimIdentityMap(rank), cm, cm}, resultType,
       [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        Value wide = arith::ExtSIOp::create(nb, l, i64, args[0]);
-        Value v = arith::MulIOp::create(nb, l, wide, args[1]);
-        v = roundingShift(nb, l, v, args[2]);
-        v = arith::AddIOp::create(nb, l, v, constI(nb, l, i64, zp));
-        return clampToI8(nb, l, v, lo, 127);
+        auto widen = [&](Value v) -> Value {
+          if (v.getType() == work)
+            return v;
+          return arith::ExtSIOp::create(nb, l, work, v);
+        };
+        Value v = arith::MulIOp::create(nb, l, widen(args[0]), widen(args[1]));
+        v = roundingShift(nb, l, v, widen(args[2]));
+        v = arith::AddIOp::create(nb, l, v, constI(nb, l, work, zp));
+        return clampToStorage(nb, l, v, lo, hi, storage);
       });
 }

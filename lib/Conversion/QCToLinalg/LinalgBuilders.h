@@ -57,27 +57,31 @@ inline AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
   return AffineMap::get(rank, 0, exprs, ctx);
 }
 
+/// An integer constant of `type` (any width; `v` is sign-extended).
 inline Value constI(OpBuilder &b, Location loc, Type type, int64_t v) {
-  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
+  APInt value(type.getIntOrFloatBitWidth(), v, /*isSigned=*/true,
+              /*implicitTrunc=*/true);
+  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, value));
 }
 inline Value constF(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF32Type(),
                                    b.getF32FloatAttr(static_cast<float>(v)));
 }
 
-/// clamp(y, lo, hi) on i64 and truncation to i8.
-inline Value clampToI8(OpBuilder &b, Location loc, Value y, int64_t lo,
-                       int64_t hi) {
-  Type i64 = b.getI64Type();
-  y = arith::MaxSIOp::create(b, loc, y, constI(b, loc, i64, lo));
-  y = arith::MinSIOp::create(b, loc, y, constI(b, loc, i64, hi));
-  return arith::TruncIOp::create(b, loc, b.getI8Type(), y);
+/// clamp(y, lo, hi) on y's integer type and truncation to `storage`.
+inline Value clampToStorage(OpBuilder &b, Location loc, Value y, int64_t lo,
+                            int64_t hi, Type storage) {
+  Type t = y.getType();
+  y = arith::MaxSIOp::create(b, loc, y, constI(b, loc, t, lo));
+  y = arith::MinSIOp::create(b, loc, y, constI(b, loc, t, hi));
+  if (t == storage)
+    return y;
+  return arith::TruncIOp::create(b, loc, storage, y);
 }
 
-/// (v + 2^(S-1)) >> S, on i64; `shift` is an i64 value.
+/// (v + 2^(S-1)) >> S on v's integer type; `shift` has the same type.
 inline Value roundingShift(OpBuilder &b, Location loc, Value v, Value shift) {
-  Type i64 = b.getI64Type();
-  Value one = constI(b, loc, i64, 1);
+  Value one = constI(b, loc, v.getType(), 1);
   Value half = arith::ShLIOp::create(b, loc, one,
                                      arith::SubIOp::create(b, loc, shift, one));
   return arith::ShRSIOp::create(b, loc, arith::AddIOp::create(b, loc, v, half),
@@ -98,9 +102,34 @@ inline quant::UniformQuantizedType perTensor(Value v) {
   return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(v));
 }
 
+/// How a quantized tensor is held in the emitted code. Storage is always
+/// signed: an unsigned type (uint8) is stored shifted by -2^(bits-1), with
+/// its zero point and range shifted alike, which is bit-identical
+/// arithmetic (docs/quantization.md, "uint8 activations").
+struct Storage {
+  IntegerType type;
+  int64_t zeroPoint, qmin, qmax;
+  /// The amount added to an unsigned type's codes to get the storage.
+  int64_t offset;
+};
+
+inline Storage storageOf(quant::QuantizedType q, int64_t zeroPoint = 0) {
+  unsigned bits = q.getStorageTypeIntegralWidth();
+  int64_t offset = q.isSigned() ? 0 : -(int64_t(1) << (bits - 1));
+  return {IntegerType::get(q.getContext(), bits), zeroPoint + offset,
+          q.getStorageTypeMin() + offset, q.getStorageTypeMax() + offset,
+          offset};
+}
+
+/// The storage of a per-tensor quantized value.
+inline Storage storageOf(Value v) {
+  auto q = perTensor(v);
+  return storageOf(q, q.getZeroPoint());
+}
+
 /// Lower bound of the result after a fused activation.
-inline int64_t lowerBound(Activation act, int64_t zp) {
-  return act == Activation::Relu ? std::max<int64_t>(zp, -128) : -128;
+inline int64_t lowerBound(Activation act, const Storage &s) {
+  return act == Activation::Relu ? std::max(s.zeroPoint, s.qmin) : s.qmin;
 }
 
 /// The stored integers of a constant behind `v` (`arith.constant`, or
@@ -137,15 +166,22 @@ Value broadcastChannels(OpBuilder &b, Location loc, Value perChannel,
 /// channels run along dimension 1 of its result (fully_connected, conv):
 /// the int32 bias with the input zero point folded in (`b - zp * sum(w)`),
 /// and the fixed-point multiplier and shift of each channel.
+///
+/// 8-bit inputs accumulate in i32; 16-bit inputs (16x8) in i64, and their
+/// requantization multiplies in i128.
 struct RequantPlan {
-  SmallVector<int32_t> bias;
+  SmallVector<int64_t> bias;
   SmallVector<int64_t> multipliers, shifts;
-  int64_t outputZeroPoint;
+  Storage input, output;
 
-  /// The i32 accumulator of `resultType`'s shape, starting at the bias.
+  /// The accumulator type: i32 for 8-bit inputs, i64 for 16-bit ones.
+  IntegerType accumulatorType(MLIRContext *ctx) const {
+    return IntegerType::get(ctx, input.type.getWidth() > 8 ? 64 : 32);
+  }
+  /// The accumulator of `resultType`'s shape, starting at the bias.
   Value accumulatorInit(OpBuilder &b, Location loc,
                         RankedTensorType resultType) const;
-  /// Requantizes the i32 accumulator to `resultType` (i8 storage), with
+  /// Requantizes the accumulator to `resultType` (storage type), with
   /// the lower bound of the fused activation.
   Value requantize(OpBuilder &b, Location loc, Value acc,
                    RankedTensorType resultType, Activation act) const;

@@ -251,12 +251,11 @@ struct LowerConv : OpConversionPattern<ConvOp> {
         op, op.getInput(), op.getWeight(), op.getBias(), op.getResult());
     if (failed(plan))
       return failure();
-    auto in = perTensor(op.getInput());
     // Padding holds the input zero point (real 0), so the zp * sum(w)
     // folded into the bias is exact at the borders too.
     Value x =
         padWith(rewriter, loc, adaptor.getInput(), low, high,
-                constI(rewriter, loc, rewriter.getI8Type(), in.getZeroPoint()));
+                constI(rewriter, loc, plan->input.type, plan->input.zeroPoint));
     Value acc = buildConv(rewriter, loc, x, adaptor.getWeight(),
                           plan->accumulatorInit(rewriter, loc, op.getType()),
                           op.getStrides(), op.getDilations(), op.getGroup());
@@ -382,7 +381,10 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     }
     double padValue = 0;
     if (isMax)
-      padValue = isFloat ? -std::numeric_limits<double>::infinity() : -128;
+      padValue = isFloat ? -std::numeric_limits<double>::infinity()
+                         : static_cast<double>(APInt::getSignedMinValue(
+                                                   elt.getIntOrFloatBitWidth())
+                                                   .getSExtValue());
     Value x = padWith(rewriter, loc, adaptor.getInput(), low, high,
                       scalarOf(rewriter, loc, elt, padValue));
     Value acc = fillTensor(rewriter, loc, outType,

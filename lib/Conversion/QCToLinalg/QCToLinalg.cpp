@@ -44,40 +44,87 @@ namespace {
 // quant casts
 //===----------------------------------------------------------------------===//
 
+/// Flips the sign bit of `v` (integer storage) when `q` is unsigned: the
+/// emitted code holds unsigned codes shifted by -2^(bits-1).
+Value toStorage(OpBuilder &b, Location loc, Value v, quant::QuantizedType q) {
+  if (q.isSigned())
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t bit = int64_t(1) << (q.getStorageTypeIntegralWidth() - 1);
+  return buildElementwise(
+      b, loc, v, {b.getMultiDimIdentityMap(type.getRank())}, type,
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::XOrIOp::create(nb, l, args[0],
+                                     constI(nb, l, args[0].getType(), bit));
+      });
+}
+
 struct LowerStorageCast : OpConversionPattern<quant::StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, adaptor.getInput());
+    // Unsigned codes and their shifted storage differ in the sign bit, in
+    // either direction.
+    Type q = getElementTypeOrSelf(op.getInput());
+    if (!isa<quant::QuantizedType>(q))
+      q = getElementTypeOrSelf(op.getResult());
+    rewriter.replaceOp(op, toStorage(rewriter, op.getLoc(), adaptor.getInput(),
+                                     cast<quant::QuantizedType>(q)));
     return success();
   }
 };
+
+/// Per-channel (or per-tensor) scale and storage zero point of a quantized
+/// tensor, and the map reading them; per-tensor ones have one entry.
+struct ChannelParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;
+};
+
+FailureOr<ChannelParams> channelParams(Type element) {
+  ChannelParams p;
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(element)) {
+    p.scales = {q.getScale()};
+    p.zeroPoints = {storageOf(q, q.getZeroPoint()).zeroPoint};
+    return p;
+  }
+  if (auto q = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    p.axis = q.getQuantizedDimension();
+    for (auto [s, z] : llvm::zip(q.getScales(), q.getZeroPoints())) {
+      p.scales.push_back(s);
+      p.zeroPoints.push_back(storageOf(q, z).zeroPoint);
+    }
+    return p;
+  }
+  return failure();
+}
 
 struct LowerQuantizeCast : OpConversionPattern<quant::QuantizeCastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(quant::QuantizeCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!isActivationType(op.getResult().getType()))
+      return rewriter.notifyMatchFailure(op, "only per-tensor qcast");
     auto q = perTensor(op.getResult());
-    if (!isInt8ActivationType(op.getResult().getType()))
-      return rewriter.notifyMatchFailure(op, "only i8 per-tensor qcast");
+    Storage st = storageOf(op.getResult());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
     Location loc = op.getLoc();
     double scale = q.getScale();
-    int64_t zp = q.getZeroPoint();
     Value out = buildElementwise(
         rewriter, loc, adaptor.getInput(),
         {rewriter.getMultiDimIdentityMap(resultType.getRank())}, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value v = arith::DivFOp::create(b, l, args[0], constF(b, l, scale));
           v = math::RoundEvenOp::create(b, l, v);
-          v = arith::AddFOp::create(b, l, v, constF(b, l, zp));
+          v = arith::AddFOp::create(b, l, v, constF(b, l, st.zeroPoint));
           // maxnumf maps NaN to the lower bound.
-          v = arith::MaxNumFOp::create(b, l, v, constF(b, l, -128));
-          v = arith::MinNumFOp::create(b, l, v, constF(b, l, 127));
-          return arith::FPToSIOp::create(b, l, b.getI8Type(), v);
+          v = arith::MaxNumFOp::create(b, l, v, constF(b, l, st.qmin));
+          v = arith::MinNumFOp::create(b, l, v, constF(b, l, st.qmax));
+          return arith::FPToSIOp::create(b, l, st.type, v);
         });
     rewriter.replaceOp(op, out);
     return success();
@@ -89,21 +136,42 @@ struct LowerDequantizeCast : OpConversionPattern<quant::DequantizeCastOp> {
   LogicalResult
   matchAndRewrite(quant::DequantizeCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto q = perTensor(op.getInput());
-    if (!q)
-      return rewriter.notifyMatchFailure(op, "only per-tensor dcast");
+    FailureOr<ChannelParams> p =
+        channelParams(getElementTypeOrSelf(op.getInput()));
+    if (failed(p))
+      return rewriter.notifyMatchFailure(op, "not a uniform quantized type");
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
-    double scale = q.getScale();
-    int64_t zp = q.getZeroPoint();
+    int64_t rank = resultType.getRank();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type i32 = rewriter.getI32Type();
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    if (p->axis >= 0) {
+      // Per-axis: scale and zero point are read along the axis.
+      SmallVector<float> scales(p->scales.begin(), p->scales.end());
+      SmallVector<int32_t> zps(p->zeroPoints.begin(), p->zeroPoints.end());
+      auto sType = RankedTensorType::get({(int64_t)scales.size()},
+                                         rewriter.getF32Type());
+      auto zType = RankedTensorType::get({(int64_t)zps.size()}, i32);
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, sType,
+          DenseElementsAttr::get(sType, ArrayRef(scales))));
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, zType, DenseElementsAttr::get(zType, ArrayRef(zps))));
+      maps.append(2, channelMap(ctx, rank, p->axis));
+    }
+    double scale = p->scales[0];
+    int64_t zp = p->zeroPoints[0];
     Value out = buildElementwise(
-        rewriter, op.getLoc(), adaptor.getInput(),
-        {rewriter.getMultiDimIdentityMap(resultType.getRank())}, resultType,
+        rewriter, loc, inputs, maps, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Type i32 = b.getI32Type();
           Value v = arith::ExtSIOp::create(b, l, i32, args[0]);
-          v = arith::SubIOp::create(b, l, v, constI(b, l, i32, zp));
+          Value z = args.size() > 1 ? args[2] : constI(b, l, i32, zp);
+          v = arith::SubIOp::create(b, l, v, z);
           v = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
-          return arith::MulFOp::create(b, l, v, constF(b, l, scale));
+          Value s = args.size() > 1 ? args[1] : constF(b, l, scale);
+          return arith::MulFOp::create(b, l, v, s);
         });
     rewriter.replaceOp(op, out);
     return success();
@@ -132,8 +200,12 @@ Value buildContraction(OpBuilder &b, Location loc, Value a, Value w,
         Type accType = args[2].getType();
         Value sum;
         if (isa<FloatType>(accType)) {
-          sum = arith::AddFOp::create(
-              nb, l, args[2], arith::MulFOp::create(nb, l, args[0], args[1]));
+          // Integer weights (weight-only mode) are converted in the loop.
+          Value w = args[1];
+          if (isa<IntegerType>(w.getType()))
+            w = arith::SIToFPOp::create(nb, l, accType, w);
+          sum = arith::AddFOp::create(nb, l, args[2],
+                                      arith::MulFOp::create(nb, l, args[0], w));
         } else {
           Value x = arith::ExtSIOp::create(nb, l, accType, args[0]);
           Value y = arith::ExtSIOp::create(nb, l, accType, args[1]);
@@ -152,6 +224,8 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (isQuantizedTensor(op.getType()))
       return lowerQuantized(op, adaptor, rewriter);
+    if (auto dcast = op.getWeight().getDefiningOp<quant::DequantizeCastOp>())
+      return lowerWeightOnly(op, adaptor, dcast, rewriter);
     Location loc = op.getLoc();
     auto type = op.getType();
     Value init = adaptor.getBias()
@@ -165,10 +239,55 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     return success();
   }
 
+  /// Float activations, int8 weights (weight-only mode): the kernel reads
+  /// the stored codes, and the per-channel scale, the bias and the fused
+  /// relu are applied to the float accumulator:
+  /// y[m, n] = s[n] * sum_k x[m, k] * (w[n, k] - zp[n]) + b[n].
+  LogicalResult lowerWeightOnly(FullyConnectedOp op, OpAdaptor adaptor,
+                                quant::DequantizeCastOp dcast,
+                                ConversionPatternRewriter &rewriter) const {
+    FailureOr<ChannelParams> p =
+        channelParams(getElementTypeOrSelf(dcast.getInput()));
+    if (failed(p) ||
+        llvm::any_of(p->zeroPoints, [](int64_t z) { return z != 0; }))
+      return rewriter.notifyMatchFailure(op, "weights with a zero point");
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t n = type.getDimSize(1);
+    Value codes = rewriter.getRemappedValue(dcast.getInput());
+    Value acc = buildContraction(rewriter, loc, adaptor.getInput(), codes,
+                                 zeroFilled(rewriter, loc, type));
+    SmallVector<float> scales(n, static_cast<float>(p->scales[0]));
+    if (p->axis >= 0)
+      scales.assign(p->scales.begin(), p->scales.end());
+    auto vecType = RankedTensorType::get({n}, rewriter.getF32Type());
+    SmallVector<Value> inputs = {
+        acc, arith::ConstantOp::create(
+                 rewriter, loc, vecType,
+                 DenseElementsAttr::get(vecType, ArrayRef(scales)))};
+    AffineMap cm = channelMap(op.getContext(), 2, 1);
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(2), cm};
+    if (adaptor.getBias()) {
+      inputs.push_back(adaptor.getBias());
+      maps.push_back(cm);
+    }
+    bool withRelu = op.getFusedActivation() == Activation::Relu;
+    Value out = buildElementwise(
+        rewriter, loc, inputs, maps, type,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value v = arith::MulFOp::create(b, l, args[0], args[1]);
+          if (args.size() > 2)
+            v = arith::AddFOp::create(b, l, v, args[2]);
+          if (withRelu)
+            v = arith::MaximumFOp::create(b, l, v, constF(b, l, 0));
+          return v;
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
   LogicalResult lowerQuantized(FullyConnectedOp op, OpAdaptor adaptor,
                                ConversionPatternRewriter &rewriter) const {
-    // The input zero point is folded into the bias: the kernel is then a
-    // plain i8 x i8 dot product.
     FailureOr<RequantPlan> plan = planWeightedRequant(
         op, op.getInput(), op.getWeight(), op.getBias(), op.getResult());
     if (failed(plan))
@@ -209,15 +328,16 @@ LogicalResult buildRescale(Operation *op, ConversionPatternRewriter &rewriter,
   for (auto [i, m] : llvm::enumerate(ms)) {
     multipliers.push_back(
         static_cast<int64_t>(roundHalfEven(std::ldexp(m, *shift))));
-    zps.push_back(perTensor(originals[i]).getZeroPoint());
+    zps.push_back(storageOf(originals[i]).zeroPoint);
   }
   SmallVector<AffineMap> maps;
   for (Value v : converted)
     maps.push_back(broadcastMap(rewriter.getContext(),
                                 cast<RankedTensorType>(v.getType()).getShape(),
                                 resultType.getShape()));
-  int64_t zpOut = out.getZeroPoint();
-  int64_t lo = lowerBound(act, zpOut);
+  Storage so = storageOf(op->getResult(0));
+  int64_t zpOut = so.zeroPoint;
+  int64_t lo = lowerBound(act, so);
   Value result = buildElementwise(
       rewriter, op->getLoc(), converted, maps, resultType,
       [&](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -229,7 +349,7 @@ LogicalResult buildRescale(Operation *op, ConversionPatternRewriter &rewriter,
         Value v =
             roundingShift(b, l, sum, constI(b, l, b.getI64Type(), *shift));
         v = arith::AddIOp::create(b, l, v, constI(b, l, b.getI64Type(), zpOut));
-        return clampToI8(b, l, v, lo, 127);
+        return clampToStorage(b, l, v, lo, so.qmax, so.type);
       });
   rewriter.replaceOp(op, result);
   return success();

@@ -1550,7 +1550,14 @@ LogicalResult Importer::importNode() {
                    << "' is not supported";
   if (node->output_size() < 1)
     return error() << "has no output";
-  Location loc = locFor(node->output(0));
+  // The node's ONNX name and operator type ride along in the location
+  // (for --exclude-nodes / --exclude-op-types); the tensor name comes first.
+  NamedAttribute nodeInfo[] = {
+      builder.getNamedAttr("onnx_node", builder.getStringAttr(node->name())),
+      builder.getNamedAttr("onnx_op", builder.getStringAttr(op))};
+  Location loc = NameLoc::get(
+      StringAttr::get(ctx, node->output(0)),
+      FusedLoc::get(ctx, {fileLoc}, builder.getDictionaryAttr(nodeInfo)));
 
   if (op == "Constant") {
     if (const onnx::AttributeProto *value = attr("value")) {

@@ -169,13 +169,16 @@ func.func @no_batch_norm_folding(%x: tensor<1x2x4x4xf32>, %wv: tensor<2x2x1x1xf3
 
 // -----
 
-// relu(conv) fuses into the conv, which takes the relu's location.
+// relu(conv) fuses into the conv, whose location leads with the relu's (the
+// tensor name) and keeps the conv's.
 // CHECK-LABEL: func @fuse_relu_into_conv
 // CHECK: %[[C:.*]] = qc.conv %arg0, %arg1 activation <relu> {{.*}} -> tensor<1x2x4x4xf32>
 // CHECK-NEXT: return %[[C]]
 // LOC-LABEL: func @fuse_relu_into_conv
 // LOC: qc.conv %arg0, %arg1 activation <relu> {{.*}} loc(#[[LOC:.*]])
-// LOC: #[[LOC]] = loc("the_relu")
+// LOC: #[[RELU:.*]] = loc("the_relu")
+// LOC: #[[CONV:.*]] = loc("the_conv")
+// LOC: #[[LOC]] = loc(fused[#[[RELU]], #[[CONV]]])
 func.func @fuse_relu_into_conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> {
   %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> loc("the_conv")
   %1 = qc.relu %0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("the_relu")

@@ -64,9 +64,9 @@ func.func @fc_weight_axis(%x: tensor<1x3x!q>, %w: tensor<2x3x!w>) -> tensor<1x2x
 
 // -----
 
-!q = !quant.uniform<u8:f32, 0.1:0>
-func.func @add_u8(%a: tensor<4x!q>) -> tensor<4x!q> {
-  // expected-error @below {{lhs must have i8 storage}}
+!q = !quant.uniform<u16:f32, 0.1:0>
+func.func @add_u16(%a: tensor<4x!q>) -> tensor<4x!q> {
+  // expected-error @below {{lhs must have i8, u8 or i16 storage}}
   %0 = qc.add %a, %a : (tensor<4x!q>, tensor<4x!q>) -> tensor<4x!q>
   return %0 : tensor<4x!q>
 }

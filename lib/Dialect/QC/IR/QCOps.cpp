@@ -71,9 +71,12 @@ bool quantc::qc::isQuantizedTensor(Type type) {
   return tensor && isa<quant::QuantizedType>(tensor.getElementType());
 }
 
-bool quantc::qc::isInt8ActivationType(Type type) {
+bool quantc::qc::isActivationType(Type type) {
   auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
-  return q && q.getStorageTypeIntegralWidth() == 8 && q.isSigned();
+  if (!q)
+    return false;
+  unsigned bits = q.getStorageTypeIntegralWidth();
+  return bits == 8 || (bits == 16 && q.isSigned());
 }
 
 bool quantc::qc::movesDataOnly(Operation *op) {
@@ -148,17 +151,18 @@ static Type elementOf(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
 }
 
-/// Verifies that `element` is a per-tensor quantized type with signed 8-bit
-/// storage (the activation type of docs/quantization.md).
+/// Verifies that `element` is a per-tensor quantized type with 8-bit (int8,
+/// uint8) or signed 16-bit storage (the activation types of
+/// docs/quantization.md).
 static LogicalResult verifyActivationType(Operation *op, Type element,
                                           StringRef what) {
   if (!isa<quant::UniformQuantizedType>(element))
     return op->emitOpError()
            << what << " must be a per-tensor !quant.uniform type, got "
            << element;
-  if (!isInt8ActivationType(element))
+  if (!isActivationType(element))
     return op->emitOpError()
-           << what << " must have i8 storage, got " << element;
+           << what << " must have i8, u8 or i16 storage, got " << element;
   return success();
 }
 
@@ -352,8 +356,9 @@ struct FoldBiasAddIntoFullyConnected : OpRewritePattern<AddOp> {
                                              value.reshape(biasType))
                        .getResult();
       auto fused = FullyConnectedOp::create(
-          rewriter, add.getLoc(), add.getType(), fc.getInput(), fc.getWeight(),
-          bias, add.getFusedActivation());
+          rewriter, rewriter.getFusedLoc({add.getLoc(), fc.getLoc()}),
+          add.getType(), fc.getInput(), fc.getWeight(), bias,
+          add.getFusedActivation());
       rewriter.replaceOp(add, fused.getResult());
       return success();
     }
@@ -399,7 +404,10 @@ template <typename OpTy> struct FuseReluInto : OpRewritePattern<ReluOp> {
       return failure();
     rewriter.modifyOpInPlace(producer, [&] {
       producer.setFusedActivation(Activation::Relu);
-      producer->setLoc(relu.getLoc());
+      // The result keeps the relu's tensor name; the producer's location
+      // (its ONNX node) stays reachable for --exclude-nodes.
+      producer->setLoc(
+          rewriter.getFusedLoc({relu.getLoc(), producer->getLoc()}));
     });
     rewriter.replaceOp(relu, producer->getResult(0));
     return success();
@@ -812,7 +820,7 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
       producer->setOperand(1, newW);
       if (biasValue)
         producer->setOperand(2, newB);
-      producer->setLoc(bn.getLoc());
+      producer->setLoc(rewriter.getFusedLoc({bn.getLoc(), producer->getLoc()}));
     });
     if (!biasValue) {
       if (auto conv = dyn_cast<ConvOp>(producer))

@@ -6,6 +6,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace quantc::qc {
 #define GEN_PASS_DEF_QCINSERTQDQ
@@ -18,13 +20,15 @@ using namespace quantc::qc;
 
 namespace {
 
-/// The int8 asymmetric activation type for a range.
-quant::UniformQuantizedType activationType(MLIRContext *ctx,
-                                           const TensorRange &range) {
-  ActivationParams p = computeActivationParams(range.min, range.max);
+/// The quantized type for a range under `scheme`.
+quant::UniformQuantizedType makeActivationType(MLIRContext *ctx,
+                                               const TensorRange &range,
+                                               const ActivationScheme &scheme) {
+  ActivationParams p = computeActivationParams(range.min, range.max, scheme);
   return quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
-      Float32Type::get(ctx), p.scale, p.zeroPoint, -128, 127);
+      scheme.isSigned ? quant::QuantizationFlags::Signed : 0,
+      IntegerType::get(ctx, scheme.bits), Float32Type::get(ctx), p.scale,
+      p.zeroPoint, p.qmin, p.qmax);
 }
 
 /// The per-tensor scale of a quantized element type.
@@ -39,26 +43,80 @@ Type dequantizedFrom(Value v) {
   return {};
 }
 
+/// Names an op answers to for --exclude-nodes / --int16-nodes (its tensor
+/// names and ONNX node names, including those of ops fused into it) and
+/// its operator types (ONNX types and the qc op name).
+struct OpIdentity {
+  llvm::StringSet<> names, types;
+};
+
+OpIdentity identify(Operation *op) {
+  OpIdentity id;
+  id.types.insert(op->getName().stripDialect());
+  op->getLoc()->walk([&](Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      id.names.insert(name.getName().getValue());
+    if (auto fused = dyn_cast<FusedLoc>(loc))
+      if (auto info = dyn_cast_or_null<DictionaryAttr>(fused.getMetadata())) {
+        if (auto node = info.getAs<StringAttr>("onnx_node"))
+          if (!node.getValue().empty())
+            id.names.insert(node.getValue());
+        if (auto type = info.getAs<StringAttr>("onnx_op"))
+          id.types.insert(type.getValue());
+      }
+    return WalkResult::advance();
+  });
+  return id;
+}
+
 struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
   using QCInsertQDQBase::QCInsertQDQBase;
 
   void runOnOperation() override {
-    if (calibrationFile.empty()) {
-      getOperation().emitError("qc-insert-qdq needs calibration-file=PATH");
+    if (activationType != "int8" && activationType != "uint8") {
+      getOperation().emitError("qc-insert-qdq: activation-type must be int8 "
+                               "or uint8, got '")
+          << activationType << "'";
       return signalPassFailure();
     }
-    auto table = readCalibrationFile(calibrationFile);
-    if (!table) {
-      getOperation().emitError(llvm::toString(table.takeError()));
+    if (mode != "static" && mode != "weight-only") {
+      getOperation().emitError("qc-insert-qdq: mode must be static or "
+                               "weight-only, got '")
+          << mode << "'";
       return signalPassFailure();
     }
-    calibration = &*table;
+    scheme.isSigned = activationType == "int8";
+    scheme.symmetric = symmetricActivations;
+    wideScheme = {16, true, true};
+    if (mode == "static") {
+      if (calibrationFile.empty()) {
+        getOperation().emitError("qc-insert-qdq needs calibration-file=PATH");
+        return signalPassFailure();
+      }
+      auto table = readCalibrationFile(calibrationFile);
+      if (!table) {
+        getOperation().emitError(llvm::toString(table.takeError()));
+        return signalPassFailure();
+      }
+      calibration = std::move(*table);
+    }
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (!func.isExternal() && failed(runOnFunction(func)))
         return signalPassFailure();
+    // Names the user gave that match nothing are almost always typos.
+    for (auto [list, used, what] :
+         {std::tuple(&excludeNodes, &usedExcludes, "--exclude-nodes"),
+          std::tuple(&int16Nodes, &usedInt16, "--int16-nodes")})
+      for (const std::string &name : *list)
+        if (!used->contains(name)) {
+          getOperation().emitError()
+              << what << ": no node or tensor is named '" << name << "'";
+          return signalPassFailure();
+        }
   }
 
   LogicalResult runOnFunction(func::FuncOp func);
+  LogicalResult runWeightOnly(func::FuncOp func);
 
   /// Inserts qcast/dcast to `qType` after `value`; returns the dcast.
   Value insertPair(OpBuilder &b, Value value, Type qType) {
@@ -74,27 +132,88 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
     std::string name = getTensorName(v);
     if (name.empty())
       return where->emitError("cannot quantize an unnamed tensor");
-    auto it = calibration->ranges.find(name);
-    if (it == calibration->ranges.end())
+    auto it = calibration.ranges.find(name);
+    if (it == calibration.ranges.end())
       return where->emitError("tensor '")
              << name << "' has no range in calibration file '"
              << calibrationFile << "'";
-    return activationType(where->getContext(), it->second);
+    return makeActivationType(where->getContext(), it->second,
+                              wide.contains(v) ? wideScheme : scheme);
   }
 
-  /// Replaces the constant weight and bias of a fully connected op with
-  /// int8/int32 constants behind scast + dcast.
-  void quantizeWeights(Operation *op, double inputScale);
+  bool isExcluded(Operation *op) {
+    if (!isa_and_nonnull<QCDialect>(op ? op->getDialect() : nullptr))
+      return true;
+    OpIdentity id = identify(op);
+    bool excluded = false;
+    for (const std::string &name : excludeNodes)
+      if (id.names.contains(name)) {
+        usedExcludes.insert(name);
+        excluded = true;
+      }
+    for (const std::string &type : excludeOpTypes)
+      if (id.types.contains(type))
+        excluded = true;
+    return excluded;
+  }
 
-  const CalibrationTable *calibration = nullptr;
+  /// Replaces the constant weight (and, unless `floatBias`, the bias) of a
+  /// fully connected or conv op with int8/int32 constants behind scast +
+  /// dcast.
+  void quantizeWeights(Operation *op, double inputScale, bool floatBias);
+
+  CalibrationTable calibration;
+  ActivationScheme scheme, wideScheme;
+  /// Tensors that get the 16-bit scheme.
+  llvm::DenseSet<Value> wide;
+  llvm::StringSet<> usedExcludes, usedInt16;
 };
 
 LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
+  if (mode == "weight-only")
+    return runWeightOnly(func);
+
+  // Which ops are quantized, and which tensors are 16-bit.
+  llvm::DenseSet<Operation *> quantized;
+  func.walk([&](Operation *op) {
+    if (!isa<QCDialect>(op->getDialect()))
+      return;
+    if (!isExcluded(op))
+      quantized.insert(op);
+    OpIdentity id = identify(op);
+    for (const std::string &name : int16Nodes) {
+      if (!id.names.contains(name))
+        continue;
+      usedInt16.insert(name);
+      wide.insert(op->getResult(0));
+      for (Value v : op->getOperands()) {
+        if (v.getDefiningOp<arith::ConstantOp>())
+          continue;
+        // Data movement keeps its input's type: widen the source.
+        Operation *producer = v.getDefiningOp();
+        while (producer && isa<QCDialect>(producer->getDialect()) &&
+               movesDataOnly(producer)) {
+          v = producer->getOperand(0);
+          producer = v.getDefiningOp();
+        }
+        wide.insert(v);
+      }
+    }
+  });
+  // A tensor is quantized when its producer or one of its users is.
+  auto needsPair = [&](Value v) {
+    if (quantized.contains(v.getDefiningOp()))
+      return true;
+    return llvm::any_of(v.getUsers(), [&](Operation *user) {
+      return quantized.contains(user);
+    });
+  };
+
   OpBuilder b(func.getContext());
   b.setInsertionPointToStart(&func.front());
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (!type || !type.getElementType().isF32())
+    if (!type || !type.getElementType().isF32() || !needsPair(arg))
       continue;
     FailureOr<quant::UniformQuantizedType> q = typeFor(func, arg);
     if (failed(q))
@@ -106,10 +225,11 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
     if (!isa<QCDialect>(op->getDialect()))
       return WalkResult::advance();
     Value result = op->getResult(0);
-    if (!cast<RankedTensorType>(result.getType()).getElementType().isF32())
+    if (!cast<RankedTensorType>(result.getType()).getElementType().isF32() ||
+        !needsPair(result))
       return WalkResult::advance();
     Type qType;
-    if (movesDataOnly(op)) {
+    if (movesDataOnly(op) && quantized.contains(op)) {
       // These ops move or select data; they keep the quantization
       // parameters of their input.
       qType = dequantizedFrom(op->getOperand(0));
@@ -120,9 +240,9 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
         return WalkResult::interrupt();
       qType = *q;
     }
-    if (isa<FullyConnectedOp, ConvOp>(op))
+    if (isa<FullyConnectedOp, ConvOp>(op) && quantized.contains(op))
       if (Type in = dequantizedFrom(op->getOperand(0)))
-        quantizeWeights(op, scaleOf(in));
+        quantizeWeights(op, scaleOf(in), /*floatBias=*/false);
     b.setInsertionPointAfter(op);
     insertPair(b, result, qType);
     return WalkResult::advance();
@@ -130,7 +250,18 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
   return failure(walk.wasInterrupted());
 }
 
-void InsertQDQPass::quantizeWeights(Operation *op, double inputScale) {
+LogicalResult InsertQDQPass::runWeightOnly(func::FuncOp func) {
+  if (!int16Nodes.empty())
+    return func.emitError("int16-nodes needs mode=static");
+  func.walk([&](FullyConnectedOp op) {
+    if (!isExcluded(op))
+      quantizeWeights(op, 0, /*floatBias=*/true);
+  });
+  return success();
+}
+
+void InsertQDQPass::quantizeWeights(Operation *op, double inputScale,
+                                    bool floatBias) {
   // Operand 1 is the weight ([out_channels, ...]), operand 2 the bias.
   Value weightValue = op->getOperand(1);
   std::optional<SmallVector<float>> values = getConstantFloats(weightValue);
@@ -182,7 +313,7 @@ void InsertQDQPass::quantizeWeights(Operation *op, double inputScale) {
   Value wd = quant::DequantizeCastOp::create(b, loc, wType, wq);
   op->setOperand(1, wd);
 
-  if (op->getNumOperands() < 3)
+  if (op->getNumOperands() < 3 || floatBias)
     return;
   Value biasValue = op->getOperand(2);
   std::optional<SmallVector<float>> bias = getConstantFloats(biasValue);

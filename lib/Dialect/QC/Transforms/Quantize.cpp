@@ -81,8 +81,8 @@ template <typename OpTy> struct QuantizeWeightedOp : QuantizeOp<OpTy> {
       if (!b || b.getStorageTypeIntegralWidth() != 32)
         return false;
     }
-    return isInt8ActivationType(operands[0].getType()) &&
-           isInt8ActivationType(resultType);
+    return isActivationType(operands[0].getType()) &&
+           isActivationType(resultType);
   }
 };
 
@@ -93,8 +93,8 @@ struct QuantizeElementwise {
   static bool accept(ArrayRef<Value> operands, Type resultType) {
     return llvm::all_of(
                operands,
-               [](Value v) { return isInt8ActivationType(v.getType()); }) &&
-           isInt8ActivationType(resultType);
+               [](Value v) { return isActivationType(v.getType()); }) &&
+           isActivationType(resultType);
   }
 };
 
@@ -119,7 +119,7 @@ template <typename OpTy> struct QuantizeDataMovement : QuantizeOp<OpTy> {
   using QuantizeOp<OpTy>::QuantizeOp;
   bool accept(OpTy op, ArrayRef<Value> operands,
               Type resultType) const override {
-    return movesDataOnly(op) && isInt8ActivationType(resultType) &&
+    return movesDataOnly(op) && isActivationType(resultType) &&
            getElementTypeOrSelf(operands[0].getType()) ==
                getElementTypeOrSelf(resultType);
   }

@@ -44,9 +44,10 @@ inline constexpr llvm::StringLiteral kNameAttr = "qc.name";
 /// Returns true when `type` is a tensor of quantized elements.
 bool isQuantizedTensor(mlir::Type type);
 
-/// Returns true when `type` (an element type or a tensor of it) is the int8
-/// activation type of docs/quantization.md: per-tensor, signed 8-bit storage.
-bool isInt8ActivationType(mlir::Type type);
+/// Returns true when `type` (an element type or a tensor of it) is an
+/// activation type of docs/quantization.md: per-tensor, with int8, uint8 or
+/// int16 storage.
+bool isActivationType(mlir::Type type);
 
 /// Returns true for ops that only move or select elements (reshape,
 /// transpose, slice, max pooling): quantized, they keep their input's

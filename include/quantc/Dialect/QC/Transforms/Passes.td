@@ -10,12 +10,13 @@ def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
   let description = [{
     Reads activation ranges from a calibration file (docs/quantization.md)
     and, for every named float activation (function arguments and op
-    results), inserts `quant.qcast` to the int8 asymmetric type computed from
-    its range followed by `quant.dcast` back to float. Constant weights of
-    `qc.fully_connected` become int8 symmetric (per output channel by
-    default) constants behind `quant.scast` + `quant.dcast`, and their bias
-    an int32 constant with scale `s_in * s_w`. Reshapes keep their input's
-    parameters. Ops are not changed; `qc-quantize` then absorbs the pairs.
+    results), inserts `quant.qcast` to the activation type computed from its
+    range followed by `quant.dcast` back to float. Constant weights of
+    `qc.fully_connected` and `qc.conv` become int8 symmetric (per output
+    channel by default) constants behind `quant.scast` + `quant.dcast`, and
+    their bias an int32 constant with scale `s_in * s_w`. Data-movement ops
+    keep their input's parameters. Ops are not changed; `qc-quantize` then
+    absorbs the pairs.
 
     ```mlir
     %y = qc.relu %x : (tensor<4xf32>) -> tensor<4xf32> loc("y")
@@ -23,6 +24,21 @@ def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
     %q = quant.qcast %y : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.01:-128>>
     %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.01:-128>> to tensor<4xf32>
     ```
+
+    Schemes: `activation-type` (int8 or uint8), `symmetric-activations`,
+    `per-channel` weights, and `int16-nodes`: the activations entering and
+    leaving the named ONNX nodes (node name or output tensor name) are
+    int16, symmetric (16x8). `exclude-nodes` / `exclude-op-types` (ONNX
+    operator types such as `Conv`, or qc op names such as
+    `fully_connected`) keep ops in float: a tensor gets a pair only when
+    its producer or one of its users is quantized, so an excluded region is
+    a float island with pairs at its edges.
+
+    `mode=weight-only` quantizes only the weights of `qc.fully_connected`
+    (ONNX MatMul/Gemm) and needs no calibration file: activations and bias
+    stay float, and the lowering dequantizes the int8 weights inside the
+    float kernel.
+
     An activation missing from the calibration file is an error naming it.
   }];
   let options = [
@@ -30,6 +46,18 @@ def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
            "Calibration JSON with a range for every activation tensor">,
     Option<"perChannel", "per-channel", "bool", "true",
            "Quantize weights per output channel (else per tensor)">,
+    Option<"activationType", "activation-type", "std::string", "\"int8\"",
+           "Activation storage: int8 or uint8">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Symmetric activations (zero point in the middle of the range)">,
+    Option<"mode", "mode", "std::string", "\"static\"",
+           "static (activations and weights) or weight-only">,
+    ListOption<"int16Nodes", "int16-nodes", "std::string",
+               "Nodes whose activations are int16 (16x8)">,
+    ListOption<"excludeNodes", "exclude-nodes", "std::string",
+               "Nodes kept in float (ONNX node or output tensor names)">,
+    ListOption<"excludeOpTypes", "exclude-op-types", "std::string",
+               "Operator types kept in float (ONNX or qc op names)">,
   ];
   let dependentDialects = ["mlir::quant::QuantDialect",
                            "mlir::arith::ArithDialect"];

@@ -1,0 +1,158 @@
+"""Quantization schemes and modes end to end (docs/quantization.md,
+"Schemes" and "Modes"): every activation scheme, per-channel and per-tensor
+weights and 16x8 layers bit for bit against the integer reference; float
+islands and weight-only mode against float references."""
+
+import json
+import subprocess
+
+import numpy as np
+import onnx
+import pytest
+
+import ops_model
+import reference
+from e2e_util import describe_difference, quantc, run_model, same_bits
+
+SCHEMES = {
+    "int8": (reference.Scheme(8, True, False), {}),
+    "uint8": (reference.Scheme(8, False, False), {"activation_type": "uint8"}),
+    "int8-symmetric": (reference.Scheme(8, True, True), {"symmetric_activations": True}),
+    "uint8-symmetric": (
+        reference.Scheme(8, False, True),
+        {"activation_type": "uint8", "symmetric_activations": True},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def ops(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("schemes")
+    path = outdir / "ops.onnx"
+    onnx.save(ops_model.make_model(), str(path))
+    calib = outdir / "calib.npy"
+    np.save(calib, ops_model.calibration_samples())
+    calibration = outdir / "calibration.json"
+    json.dump(reference.minmax_calibration(path, ops_model.calibration_samples()), calibration.open("w"))
+    # Beyond the calibration range too, so that the clamps are exercised.
+    samples = 1.5 * ops_model.calibration_samples(n=200, seed=2)
+    return path, calibration, samples
+
+
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per-channel", "per-tensor"])
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_scheme_matches_reference(quantc_bin, ops, tmp_path, report, scheme, per_channel):
+    model, calibration, samples = ops
+    ref_scheme, flags = SCHEMES[scheme]
+    so = quantc.compile(model, tmp_path / "m.so", load_calibration=calibration, per_channel=per_channel, **flags)
+    outputs = run_model(quantc.load(so), samples)
+    _, expected = reference.QuantizedModel(model, calibration, per_channel, ref_scheme).run_batch(samples)
+    identical = same_bits(outputs, expected)
+    report[f"scheme_{scheme}_{'channel' if per_channel else 'tensor'}_equals_reference"] = identical
+    assert identical, describe_difference(outputs, expected)
+
+
+def test_scheme_types_in_ir(quantc_bin, ops, tmp_path):
+    model, calibration, _ = ops
+    for flags, storage in [
+        ({"activation_type": "uint8"}, "u8:f32"),
+        ({"symmetric_activations": True}, "i8<-127:127>:f32"),
+        ({"int16_nodes": ["fc2"]}, "i16<-32767:32767>:f32"),
+    ]:
+        mlir = quantc.compile(model, tmp_path / "m.mlir", load_calibration=calibration, **flags).read_text()
+        assert storage in mlir, flags
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+def test_16x8_matches_reference(quantc_bin, ops, tmp_path, report, scheme):
+    """fc2 (output h2, input h1) with int16 activations and int8 weights;
+    its neighbours mix 8- and 16-bit operands."""
+    model, calibration, samples = ops
+    ref_scheme, flags = SCHEMES[scheme]
+    so = quantc.compile(model, tmp_path / "m.so", load_calibration=calibration, int16_nodes=["fc2"], **flags)
+    outputs = run_model(quantc.load(so), samples)
+    ref = reference.QuantizedModel(model, calibration, True, ref_scheme, int16_ops={"h2"})
+    assert ref.params["h1"][3] == 32767 and ref.params["h2"][3] == 32767
+    _, expected = ref.run_batch(samples)
+    identical = same_bits(outputs, expected)
+    report[f"scheme_16x8_{scheme}_equals_reference"] = identical
+    assert identical, describe_difference(outputs, expected)
+
+
+def test_16x8_is_more_accurate(quantc_bin, ops, tmp_path):
+    """int16 activations around fc2 bring the output closer to float."""
+    model, calibration, samples = ops
+    graph = reference.import_model(model)
+    exact = np.stack([reference.run_float(graph, s.reshape(ops_model.INPUT_SHAPE))["y"] for s in samples])
+
+    def error(**flags):
+        # A distinct path per library: dlopen caches by path.
+        so = quantc.compile(model, tmp_path / f"m{len(flags)}.so", load_calibration=calibration, **flags)
+        return float(np.abs(run_model(quantc.load(so), samples) - exact).mean())
+
+    assert error(int16_nodes=["fc2", "fc3", "add1", "add2", "add3"]) < error()
+
+
+def test_exclusion_makes_float_islands(quantc_bin, ops, tmp_path):
+    model, calibration, samples = ops
+    # By node name, by output tensor name and by operator type.
+    for flags in [{"exclude_nodes": ["fc2"]}, {"exclude_nodes": ["h2"]}, {"exclude_op_types": ["Gemm"]}]:
+        mlir = quantc.compile(model, tmp_path / "m.mlir", load_calibration=calibration, **flags).read_text()
+        gemm = [line for line in mlir.splitlines() if "qc.fully_connected" in line and "(tensor<1x16xf32>, tensor<16x16xf32>" in line]
+        assert gemm, f"{flags}: fc2 is not a float fully_connected:\n{mlir}"
+    # Excluding everything gives the float model.
+    graph = reference.import_model(model)
+    exact = np.stack([reference.run_float(graph, s.reshape(ops_model.INPUT_SHAPE))["y"] for s in samples])
+    so = quantc.compile(model, tmp_path / "f.so", load_calibration=calibration,
+                        exclude_op_types=["MatMul", "Gemm", "Add", "Relu", "Reshape", "Flatten"])
+    mlir = quantc.compile(model, tmp_path / "f.mlir", load_calibration=calibration,
+                          exclude_op_types=["MatMul", "Gemm", "Add", "Relu", "Reshape", "Flatten"]).read_text()
+    assert "quant." not in mlir
+    np.testing.assert_allclose(run_model(quantc.load(so), samples), exact, rtol=1e-5, atol=1e-5)
+
+
+def test_exclusion_typo_is_an_error(quantc_bin, ops, tmp_path):
+    model, calibration, _ = ops
+    with pytest.raises(quantc.CompileError, match="no node or tensor is named 'fc9'"):
+        quantc.compile(model, tmp_path / "m.o", load_calibration=calibration, exclude_nodes=["fc9"])
+
+
+def test_bad_activation_type(quantc_bin, ops, tmp_path):
+    model, calibration, _ = ops
+    with pytest.raises(quantc.CompileError, match="activation-type must be int8 or uint8"):
+        quantc.compile(model, tmp_path / "m.o", load_calibration=calibration, activation_type="int4")
+
+
+def test_weight_only(quantc_bin, digits, tmp_path, report):
+    """int8 weights, float activations: y = s_w[n] * (x @ Wq^T)[n] + b[n],
+    with no calibration data."""
+    model = digits["model"]
+    so = quantc.compile(model, tmp_path / "wo.so", mode="weight-only")
+    m = quantc.load(so)
+    x = np.load(digits["test_x"])
+    labels = np.load(digits["test_y"])
+    outputs = run_model(m, x)
+    graph = reference.import_model(model)
+    expected = []
+    for s in x:
+        env = {graph.inputs[0][0]: s.reshape(graph.inputs[0][1]).astype(np.float32)}
+        for op in graph.ops:
+            v = env[op.inputs[0]]
+            if op.kind == "reshape":
+                y = reference._reshape(v, op)
+            else:
+                wq, s_w = reference.weight_params(op.weight)
+                y = (v.astype(np.float64) @ wq.T) * s_w + (0 if op.bias is None else op.bias)
+                y = np.maximum(y, 0) if op.relu else y
+            env[op.output] = y.astype(np.float32)
+        expected.append(env[graph.outputs[0]])
+    expected = np.stack(expected)
+    np.testing.assert_allclose(outputs, expected, rtol=1e-4, atol=1e-4)
+    accuracy = 100.0 * float((outputs.reshape(len(x), -1).argmax(1) == labels).mean())
+    report["weight_only_accuracy"] = accuracy
+    assert accuracy >= digits["float_accuracy"] - 0.5
+    # The weights are stored as int8: the object is smaller than fp32's.
+    wo = quantc.compile(model, tmp_path / "wo.o", mode="weight-only").stat().st_size
+    fp = quantc.compile(model, tmp_path / "fp.o", precision="fp32").stat().st_size
+    report["weight_only_object_bytes"] = [wo, fp]
+    assert wo < fp
