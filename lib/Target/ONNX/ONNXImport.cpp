@@ -2213,15 +2213,15 @@ LogicalResult Importer::importQLinearMatMul(Location loc) {
       return failure();
     result = *fc;
   } else {
-    Value b = in[3];
-    int32_t bType = b ? dataTypeOf(b) : 0;
-    if (!bType || bType == onnx::TensorProto::INT32 || shapeOf(b).size() < 2)
+    Value bv = in[3];
+    int32_t bType = bv ? dataTypeOf(bv) : 0;
+    if (!bType || bType == onnx::TensorProto::INT32 || shapeOf(bv).size() < 2)
       return error() << "input b must be a constant or an 8-bit quantized "
                         "tensor of rank >= 2";
-    FailureOr<QuantParams> bp = quantParams(4, 5, shapeOf(b), 1, bType, true);
+    FailureOr<QuantParams> bp = quantParams(4, 5, shapeOf(bv), 1, bType, true);
     if (failed(bp))
       return failure();
-    Value bd = dequantizeValue(b, *bp, loc);
+    Value bd = dequantizeValue(bv, *bp, loc);
     ArrayRef<int64_t> as = shapeOf(ad), bs = shapeOf(bd);
     if (as.back() != bs[bs.size() - 2])
       return error() << "a has " << as.back() << " columns but b has "

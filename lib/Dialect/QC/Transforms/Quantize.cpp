@@ -178,7 +178,8 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
         continue;
       auto type = cast<quant::UniformQuantizedPerAxisType>(
           getElementTypeOrSelf(op.getInput().getType()));
-      auto shape = op.getType().getShape();
+      auto resultType = cast<RankedTensorType>(op.getType());
+      auto shape = resultType.getShape();
       int64_t axis = type.getQuantizedDimension(), inner = 1;
       for (size_t d = axis + 1; d < shape.size(); ++d)
         inner *= shape[d];
@@ -191,7 +192,7 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
                          static_cast<float>(type.getScales()[c]));
       }
       OpBuilder b(op);
-      Value f = createConstant<float>(b, op.getLoc(), op.getType(), values,
+      Value f = createConstant<float>(b, op.getLoc(), resultType, values,
                                       "dequantized");
       op.replaceAllUsesWith(f);
       op.erase();

@@ -26,7 +26,7 @@ def qdq():
         t("w", np.full((2, 3, 1, 1), -128), np.int8), t("ws", [0.5, 0.25], np.float32), t("wz", [0, 0], np.int8),
         t("b", [7, -9], np.int32), t("bs", [0.01, 0.005], np.float32), t("bz", [0, 0], np.int32),
         t("cs", 0.1, np.float32), t("cz", -3, np.int8),
-        t("m", np.arange(48).reshape(12, 4) + 100, np.uint8), t("ms", [1, 2, 3, 4], np.float32),
+        t("m", np.arange(32).reshape(8, 4) + 100, np.uint8), t("ms", [1, 2, 3, 4], np.float32),
         t("mz", [128] * 4, np.uint8),
         t("fw", np.ones((4, 2)), np.float32), t("fs", 0.5, np.float32), t("fz", 0, np.int8),
         t("os", 0.3, np.float32), t("oz", 10, np.uint8),
@@ -48,7 +48,7 @@ def qdq():
         helper.make_node("QuantizeLinear", ["o", "os", "oz"], ["oq"]),
         helper.make_node("DequantizeLinear", ["oq", "os", "oz"], ["y"]),
     ]  # fmt: skip
-    inits.append(t("shape", [1, 12], np.int64))
+    inits.append(t("shape", [1, 8], np.int64))
     graph = helper.make_graph(nodes, "qdq", [info("x", [1, 3, 2, 2])], [info("y", [1, 2])], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
