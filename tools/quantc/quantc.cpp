@@ -10,6 +10,8 @@
 #include "quantc/Calibration/Calibration.h"
 #include "quantc/Codegen/Compile.h"
 #include "quantc/Codegen/Pipelines.h"
+#include "quantc/Dialect/QC/IR/QC.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/InitAll.h"
 #include "quantc/Target/ONNX/ONNXImport.h"
 
@@ -17,6 +19,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -221,16 +224,41 @@ int compile() {
     pm.enableTiming(rootTimer);
     return applyPassManagerCLOptions(pm);
   };
+  // A model that arrives quantized (QDQ / QLinear* / integer ops) keeps
+  // its scales: no calibration, no qc-insert-qdq. Its simplification runs
+  // without folding, which would drop the dcast(qcast(x)) pairs the model
+  // is made of.
+  bool prequantized = qc::isPrequantized(*module);
   PassManager simplify(&context);
   if (failed(applyCLOptions(simplify)))
     return 1;
-  buildSimplifyPipeline(simplify);
+  if (prequantized) {
+    GreedyRewriteConfig noFolding;
+    noFolding.enableFolding(false);
+    simplify.addPass(createCanonicalizerPass(noFolding));
+    simplify.addPass(createCSEPass());
+  } else {
+    buildSimplifyPipeline(simplify);
+  }
   if (failed(simplify.run(*module)))
     return 1;
 
-  if (precision == Precision::Int8 && quantMode == Mode::Dynamic)
+  if (prequantized) {
+    if (!calibrationData.empty() || !loadCalibration.empty())
+      llvm::errs() << "quantc: warning: '" << modelPath
+                   << "' is already quantized; its scales are used and the "
+                      "calibration options are ignored\n";
+    if (precision == Precision::Int8) {
+      PassManager quantize(&context);
+      if (failed(applyCLOptions(quantize)))
+        return 1;
+      quantize.addNestedPass<func::FuncOp>(qc::createQCQuantize());
+      if (failed(quantize.run(*module)))
+        return 1;
+    }
+  } else if (precision == Precision::Int8 && quantMode == Mode::Dynamic) {
     return fail("--mode dynamic is not implemented yet");
-  if (precision == Precision::Int8 && quantMode == Mode::WeightOnly) {
+  } else if (precision == Precision::Int8 && quantMode == Mode::WeightOnly) {
     if (!calibrationData.empty() || !loadCalibration.empty())
       llvm::errs() << "quantc: warning: --mode weight-only needs no "
                       "calibration; the calibration data is ignored\n";

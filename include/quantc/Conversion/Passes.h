@@ -28,6 +28,12 @@ void populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
 void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// The patterns for the integer ops with explicit zero points
+/// (dynamic_quantize, matmul_integer, conv_integer, cast; part of
+/// populateQCNNToLinalgPatterns).
+void populateQCIntegerToLinalgPatterns(QuantStorageTypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 

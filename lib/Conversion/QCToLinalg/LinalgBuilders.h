@@ -152,6 +152,17 @@ inline Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return fillTensor(b, loc, type, constF(b, loc, 0));
 }
 
+/// acc[n, f, o...] += ext(x[n, g*Cg + c, o*s + k*d]) * ext(w[f, c, k...])
+/// over an already padded `x` (the qc.conv core, in LowerNN.cpp); integer
+/// operands are sign-extended to the accumulator type.
+Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value acc,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                       int64_t group);
+
+/// Pads `x` with `low`/`high` elements of `value` per dimension.
+Value padTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
+                ArrayRef<int64_t> high, Value value);
+
 /// Any static reshape, as collapse-to-1-D then expand (both are views).
 Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType out);
 

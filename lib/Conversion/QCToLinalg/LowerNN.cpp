@@ -1086,10 +1086,25 @@ struct LowerBatchMatMul : OpConversionPattern<MatMulOp> {
 
 } // namespace
 
+Value quantc::lowering::buildConvolution(OpBuilder &b, Location loc, Value x,
+                                         Value w, Value acc,
+                                         ArrayRef<int64_t> strides,
+                                         ArrayRef<int64_t> dilations,
+                                         int64_t group) {
+  return buildConv(b, loc, x, w, acc, strides, dilations, group);
+}
+
+Value quantc::lowering::padTensor(OpBuilder &b, Location loc, Value x,
+                                  ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                                  Value value) {
+  return padWith(b, loc, x, low, high, value);
+}
+
 void quantc::populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
                                           RewritePatternSet &patterns) {
   patterns.add<LowerConv, LowerConvTranspose, LowerPool, LowerUnary,
                LowerBinary, LowerSoftmax, LowerBatchNorm, LowerLayerNorm,
                LowerReduce, LowerConcat, LowerTranspose, LowerPad, LowerSlice,
                LowerGather, LowerBatchMatMul>(converter, patterns.getContext());
+  populateQCIntegerToLinalgPatterns(converter, patterns);
 }

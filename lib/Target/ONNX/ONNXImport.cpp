@@ -13,13 +13,17 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <onnx/checker.h>
@@ -41,6 +45,7 @@ struct ConstTensor {
   std::vector<float> floats; // for floating-point tensors
   std::vector<int64_t> ints; // for integer and bool tensors
   bool isFloat = true;
+  int32_t dataType = 0; // the onnx::TensorProto data type, when known
   int64_t numElements() const {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -138,6 +143,7 @@ private:
   Location locFor(const std::string &name) {
     return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
   }
+  Type f32Type() { return builder.getF32Type(); }
   RankedTensorType f32Tensor(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, builder.getF32Type());
   }
@@ -211,6 +217,67 @@ private:
   LogicalResult importNormalization(Location loc);
   LogicalResult importDataMovement(Location loc);
 
+  // Models that are already quantized: QuantizeLinear/DequantizeLinear
+  // (QDQ), QLinearConv/QLinearMatMul, and the integer ops of dynamic
+  // quantization. See docs/quantization.md, "QDQ import".
+  struct QuantParams {
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeroPoints;
+    int64_t axis = -1; // -1: per tensor
+    bool isUnsigned = false;
+    unsigned width = 8;
+  };
+  /// The integers and parameters behind a DequantizeLinear of a constant.
+  struct DequantizedConst {
+    ConstTensor q;
+    QuantParams params;
+  };
+  struct ConvGeometry {
+    Shape strides, dilations, pads, out;
+    int64_t group;
+  };
+  InFlightDiagnostic warning() {
+    return emitWarning(fileLoc)
+           << "node '"
+           << (node->name().empty() ? node->output(0) : node->name()) << "' ("
+           << node->op_type() << "): ";
+  }
+  FailureOr<QuantParams> quantParams(int scaleInput, int zpInput,
+                                     ArrayRef<int64_t> dataShape,
+                                     int64_t defaultAxis, int32_t dataType,
+                                     bool perTensorOnly);
+  Type quantElementType(const QuantParams &p);
+  int32_t dataTypeOf(Value v);
+  const DequantizedConst *dequantizedOf(const std::string &name) {
+    auto it = dequantized.find(name);
+    return it == dequantized.end() ? nullptr : &it->second;
+  }
+  Value dequantizeValue(Value q, const QuantParams &p, Location loc);
+  Value quantizeValue(Value x, const QuantParams &p, Location loc,
+                      bool mayMoveReshape);
+  Value reshapeKeepingQuantization(Value v, ArrayRef<int64_t> shape,
+                                   Location loc);
+  Value quantizedWeight(ArrayRef<int64_t> q, ArrayRef<int64_t> shape,
+                        const QuantParams &p, Location loc, std::string &why);
+  Value quantizedBias(const DequantizedConst &b, Value input, Value weight,
+                      int64_t n, Location loc, std::string &why);
+  Value dequantizedFloats(const DequantizedConst &dq, Location loc);
+  std::pair<Value, bool> integerOperand(int i, Location loc);
+  FailureOr<ConvGeometry> convGeometry(ArrayRef<int64_t> xs,
+                                       ArrayRef<int64_t> ws);
+  FailureOr<Value> buildConv(Location loc, Value x, Value w, Value bias);
+  FailureOr<Value> buildFullyConnected(Location loc, Value a,
+                                       const ConstTensor &b,
+                                       const DequantizedConst *bq, bool transB,
+                                       float alpha, const std::string &bName,
+                                       const DequantizedConst *biasq,
+                                       bool &biasUsed);
+  LogicalResult importQuantizeLinear(Location loc);
+  LogicalResult importDequantizeLinear(Location loc);
+  LogicalResult importQLinearConv(Location loc);
+  LogicalResult importQLinearMatMul(Location loc);
+  LogicalResult importIntegerOp(Location loc);
+
   /// Resolves `auto_pad` into explicit pads for a window op; `kernel` is
   /// the effective (dilated) kernel extent per spatial dimension.
   FailureOr<Shape> resolvePads(ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
@@ -225,6 +292,8 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<ConstTensor> constants;
   llvm::StringMap<int> useCounts;
+  llvm::StringMap<DequantizedConst> dequantized;
+  llvm::DenseSet<Value> unsignedValues; // i8 values that hold uint8
   const onnx::NodeProto *node = nullptr;
   int nodeIndex = 0;
   SmallVector<Value> in; // operands of the current node (null: constant)
@@ -241,6 +310,7 @@ FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
   };
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return fail("external data is not supported");
+  c.dataType = t.data_type();
   const std::string &raw = t.raw_data();
   auto readInts = [&](int width, const auto &field) -> LogicalResult {
     c.isFloat = false;
@@ -310,6 +380,12 @@ FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
     if (failed(readInts(1, t.int32_data())))
       return failure();
     return c;
+  case onnx::TensorProto::INT8:
+    if (failed(readInts(1, t.int32_data())))
+      return failure();
+    for (int64_t &v : c.ints)
+      v = static_cast<int8_t>(v);
+    return c;
   default:
     return fail("element type " +
                 onnx::TensorProto::DataType_Name(
@@ -333,7 +409,24 @@ Value Importer::valueOf(const std::string &name) {
     // Constants are materialized at the top of the function, once.
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(builder.getInsertionBlock());
-    Value v = materialize(*c, locFor(name));
+    Value v;
+    if (const DequantizedConst *dq = dequantizedOf(name);
+        dq && dq->params.axis < 0 && dq->params.width == 8) {
+      // DequantizeLinear of a per-tensor 8-bit constant used as an
+      // activation operand: keep it quantized (scast + dcast).
+      SmallVector<int8_t> bytes;
+      for (int64_t i : dq->q.ints)
+        bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(i)));
+      auto raw = RankedTensorType::get(c->shape, builder.getI8Type());
+      Value r =
+          qc::createConstant<int8_t>(builder, locFor(name), raw, bytes, "int8");
+      Value q = quant::StorageCastOp::create(
+          builder, locFor(name), raw.clone(quantElementType(dq->params)), r);
+      v = quant::DequantizeCastOp::create(builder, locFor(name),
+                                          f32Tensor(c->shape), q);
+    } else {
+      v = materialize(*c, locFor(name));
+    }
     values[name] = v;
     return v;
   }
@@ -746,6 +839,76 @@ LogicalResult Importer::importUnary(Location loc) {
 // MatMul and Gemm
 //===----------------------------------------------------------------------===//
 
+/// `a` ([..., k], float) times the constant `b` ([k, n], or [n, k] when
+/// `transB`) as a qc.fully_connected, reshaped back to [..., n]. With `bq`
+/// (B is DequantizeLinear of integers) the weight is int8 behind scast +
+/// dcast when that is exact, and `biasq` (a DequantizeLinear of int32 Gemm
+/// C) becomes its bias (`biasUsed`).
+FailureOr<Value>
+Importer::buildFullyConnected(Location loc, Value a, const ConstTensor &b,
+                              const DequantizedConst *bq, bool transB,
+                              float alpha, const std::string &bName,
+                              const DequantizedConst *biasq, bool &biasUsed) {
+  Shape aShape(shapeOf(a));
+  int64_t k = aShape.back();
+  int64_t rows = b.shape[0], cols = b.shape[1];
+  int64_t bk = transB ? cols : rows, n = transB ? rows : cols;
+  if (bk != k) {
+    error() << "A has " << k << " columns but B has " << bk << " rows";
+    return failure();
+  }
+  // The weight is stored [n, k] so the reduction is contiguous.
+  auto at = [&](int64_t i, int64_t j) {
+    return transB ? i * k + j : j * n + i;
+  };
+  Value weight;
+  if (bq) {
+    std::string why;
+    QuantParams p = bq->params;
+    // B's output-feature axis is 1, or 0 with transB; it becomes axis 0.
+    if (p.axis >= 0)
+      p.axis = p.axis == (transB ? 0 : 1) ? 0 : 1;
+    if (alpha != 1.0f) {
+      why = "alpha is not 1";
+    } else {
+      std::vector<int64_t> t(n * k);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          t[i * k + j] = bq->q.ints[at(i, j)];
+      weight = quantizedWeight(t, {n, k}, p, locFor(bName), why);
+    }
+    if (!weight)
+      warning() << "B stays float (dequantized at compile time): " << why;
+  }
+  if (!weight) {
+    ConstTensor w;
+    w.shape = {n, k};
+    w.floats.resize(n * k);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        w.floats[i * k + j] = alpha * b.floats[at(i, j)];
+    weight = materialize(w, locFor(bName));
+  }
+  // Batched A: fold the batch into the rows.
+  int64_t m = 1;
+  for (int64_t d : ArrayRef<int64_t>(aShape).drop_back())
+    m *= d;
+  Value a2 = reshapeKeepingQuantization(a, {m, k}, loc);
+  Value bias;
+  if (biasq && weight.getDefiningOp<quant::DequantizeCastOp>()) {
+    std::string why;
+    bias = quantizedBias(*biasq, a2, weight, n, locFor(node->input(2)), why);
+    if (!bias)
+      warning() << "C stays float (so does the product): " << why;
+  }
+  biasUsed = static_cast<bool>(bias);
+  Value result = qc::FullyConnectedOp::create(
+      builder, loc, f32Tensor({m, n}), a2, weight, bias, qc::Activation::None);
+  Shape outShape(aShape.begin(), aShape.end() - 1);
+  outShape.push_back(n);
+  return reshape(result, outShape, loc);
+}
+
 LogicalResult Importer::importMatMul(Location loc) {
   bool gemm = node->op_type() == "Gemm";
   int64_t transA = gemm ? attrInt("transA", 0) : 0;
@@ -773,31 +936,19 @@ LogicalResult Importer::importMatMul(Location loc) {
   const ConstTensor *bConst = constInput(1);
   Value result;
   Shape outShape;
+  bool biasUsed = false;
   if (bConst && bConst->isFloat && bConst->shape.size() == 2) {
-    int64_t rows = bConst->shape[0], cols = bConst->shape[1];
-    int64_t bk = transB ? cols : rows, n = transB ? rows : cols;
-    if (bk != k)
-      return error() << "A has " << k << " columns but B has " << bk << " rows";
-    // The weight is stored [n, k] so the reduction is contiguous.
-    ConstTensor w;
-    w.shape = {n, k};
-    w.floats.resize(n * k);
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < k; ++j)
-        w.floats[i * k + j] = alpha * (transB ? bConst->floats[i * k + j]
-                                              : bConst->floats[j * n + i]);
-    Value weight = materialize(w, locFor(node->input(1)));
-    // Batched A: fold the batch into the rows.
-    int64_t m = 1;
-    for (int64_t d : ArrayRef<int64_t>(aShape).drop_back())
-      m *= d;
-    Value a2 = reshape(a, {m, k}, loc);
-    result =
-        qc::FullyConnectedOp::create(builder, loc, f32Tensor({m, n}), a2,
-                                     weight, Value(), qc::Activation::None);
-    outShape.assign(aShape.begin(), aShape.end() - 1);
-    outShape.push_back(n);
-    result = reshape(result, outShape, loc);
+    const DequantizedConst *biasq = nullptr;
+    if (gemm && node->input_size() > 2 && !node->input(2).empty() &&
+        beta == 1.0f && !vectorA)
+      biasq = dequantizedOf(node->input(2));
+    FailureOr<Value> fc =
+        buildFullyConnected(loc, a, *bConst, dequantizedOf(node->input(1)),
+                            transB, alpha, node->input(1), biasq, biasUsed);
+    if (failed(fc))
+      return failure();
+    result = *fc;
+    outShape.assign(shapeOf(result).begin(), shapeOf(result).end());
   } else {
     Value b = in[1];
     if (!b && bConst)
@@ -845,7 +996,7 @@ LogicalResult Importer::importMatMul(Location loc) {
     outShape.erase(outShape.end() - (outShape.size() >= 2 ? 2 : 1));
     result = reshape(result, outShape, loc);
   }
-  if (gemm && node->input_size() > 2 && !node->input(2).empty()) {
+  if (gemm && node->input_size() > 2 && !node->input(2).empty() && !biasUsed) {
     const ConstTensor *cConst = constInput(2);
     Value c;
     if (cConst && cConst->isFloat) {
@@ -914,55 +1065,105 @@ FailureOr<Shape> Importer::resolvePads(ArrayRef<int64_t> inSpatial,
   return pads;
 }
 
+FailureOr<Importer::ConvGeometry> Importer::convGeometry(ArrayRef<int64_t> xs,
+                                                         ArrayRef<int64_t> ws) {
+  int64_t rank = xs.size(), s = rank - 2;
+  if (rank < 3 || (int64_t)ws.size() != rank) {
+    error() << "input and weight must have the same rank >= 3, got " << rank
+            << " and " << ws.size();
+    return failure();
+  }
+  ConvGeometry g;
+  g.strides = attrInts("strides").value_or(Shape(s, 1));
+  g.dilations = attrInts("dilations").value_or(Shape(s, 1));
+  if ((int64_t)g.strides.size() != s || (int64_t)g.dilations.size() != s) {
+    error() << "strides and dilations must have " << s << " entries";
+    return failure();
+  }
+  if (std::optional<Shape> ks = attrInts("kernel_shape"))
+    if (ArrayRef<int64_t>(*ks) != ws.drop_front(2)) {
+      error() << "kernel_shape does not match the weight shape";
+      return failure();
+    }
+  g.group = attrInt("group", 1);
+  if (g.group < 1 || xs[1] % g.group || ws[0] % g.group ||
+      ws[1] * g.group != xs[1]) {
+    error() << "group " << g.group << " does not fit " << xs[1]
+            << " input channels and a weight of shape [" << ws[0] << ", "
+            << ws[1] << ", ...]";
+    return failure();
+  }
+  FailureOr<Shape> pads =
+      resolvePads(xs.drop_front(2), ws.drop_front(2), g.strides, g.dilations);
+  if (failed(pads))
+    return failure();
+  g.pads = *pads;
+  g.out = {xs[0], ws[0]};
+  for (int64_t i = 0; i < s; ++i) {
+    int64_t o = qc::windowOutputSize(xs[2 + i], ws[2 + i], g.strides[i],
+                                     g.dilations[i], g.pads[i], g.pads[s + i]);
+    if (o <= 0) {
+      error() << "spatial dimension " << i << " is empty after the "
+              << "convolution";
+      return failure();
+    }
+    g.out.push_back(o);
+  }
+  return g;
+}
+
+FailureOr<Value> Importer::buildConv(Location loc, Value x, Value w,
+                                     Value bias) {
+  FailureOr<ConvGeometry> g = convGeometry(shapeOf(x), shapeOf(w));
+  if (failed(g))
+    return failure();
+  return qc::ConvOp::create(builder, loc, f32Tensor(g->out), x, w, bias,
+                            builder.getDenseI64ArrayAttr(g->strides),
+                            builder.getDenseI64ArrayAttr(g->dilations),
+                            builder.getDenseI64ArrayAttr(g->pads),
+                            builder.getI64IntegerAttr(g->group),
+                            qc::ActivationAttr::get(ctx, qc::Activation::None))
+      .getResult();
+}
+
 LogicalResult Importer::importConv(Location loc) {
   if (!in[0])
     return error() << "input X must be a float tensor";
   Value w = in[1];
   if (!w)
     return error() << "weight W must be a float tensor";
-  Shape xs(shapeOf(in[0])), ws(shapeOf(w));
-  int64_t rank = xs.size(), s = rank - 2;
-  if (rank < 3 || (int64_t)ws.size() != rank)
-    return error() << "input and weight must have the same rank >= 3, got "
-                   << rank << " and " << ws.size();
-  Shape strides = attrInts("strides").value_or(Shape(s, 1));
-  Shape dilations = attrInts("dilations").value_or(Shape(s, 1));
-  if ((int64_t)strides.size() != s || (int64_t)dilations.size() != s)
-    return error() << "strides and dilations must have " << s << " entries";
-  if (std::optional<Shape> ks = attrInts("kernel_shape"))
-    if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(ws).drop_front(2))
-      return error() << "kernel_shape does not match the weight shape";
-  int64_t group = attrInt("group", 1);
-  if (group < 1 || xs[1] % group || ws[0] % group || ws[1] * group != xs[1])
-    return error() << "group " << group << " does not fit " << xs[1]
-                   << " input channels and a weight of shape [" << ws[0] << ", "
-                   << ws[1] << ", ...]";
-  FailureOr<Shape> pads =
-      resolvePads(ArrayRef<int64_t>(xs).drop_front(2),
-                  ArrayRef<int64_t>(ws).drop_front(2), strides, dilations);
-  if (failed(pads))
-    return failure();
-  Shape out = {xs[0], ws[0]};
-  for (int64_t i = 0; i < s; ++i) {
-    int64_t o = qc::windowOutputSize(xs[2 + i], ws[2 + i], strides[i],
-                                     dilations[i], (*pads)[i], (*pads)[s + i]);
-    if (o <= 0)
-      return error() << "spatial dimension " << i << " is empty after the "
-                     << "convolution";
-    out.push_back(o);
-  }
   Value bias;
-  if (node->input_size() > 2 && !node->input(2).empty()) {
+  bool hasBias = node->input_size() > 2 && !node->input(2).empty();
+  if (hasBias) {
     bias = in[2];
     if (!bias)
       return error() << "bias must be a float tensor";
   }
-  return define(qc::ConvOp::create(
-      builder, loc, f32Tensor(out), in[0], w, bias,
-      builder.getDenseI64ArrayAttr(strides),
-      builder.getDenseI64ArrayAttr(dilations),
-      builder.getDenseI64ArrayAttr(*pads), builder.getI64IntegerAttr(group),
-      qc::ActivationAttr::get(ctx, qc::Activation::None)));
+  // A weight (and bias) from DequantizeLinear of constants: int8 weight
+  // behind scast + dcast, so that qc-quantize makes an int8 conv.
+  if (const DequantizedConst *dq = dequantizedOf(node->input(1))) {
+    std::string why;
+    if (Value qw = quantizedWeight(dq->q.ints, dq->q.shape, dq->params,
+                                   locFor(node->input(1)), why)) {
+      w = qw;
+      if (const DequantizedConst *bq =
+              hasBias ? dequantizedOf(node->input(2)) : nullptr) {
+        if (Value qb = quantizedBias(*bq, in[0], w, shapeOf(w)[0],
+                                     locFor(node->input(2)), why))
+          bias = qb;
+        else
+          warning() << "the bias stays float (so does the convolution): "
+                    << why;
+      }
+    } else {
+      warning() << "the weight stays float (dequantized at compile time): "
+                << why;
+    }
+  }
+  FailureOr<Value> result = buildConv(loc, in[0], w, bias);
+  if (failed(result))
+    return failure();
+  return define(*result);
 }
 
 LogicalResult Importer::importConvTranspose(Location loc) {
@@ -1540,6 +1741,622 @@ LogicalResult Importer::importDataMovement(Location loc) {
 }
 
 //===----------------------------------------------------------------------===//
+// Quantized models: QDQ, QLinear* and integer ops
+//===----------------------------------------------------------------------===//
+
+FailureOr<Importer::QuantParams>
+Importer::quantParams(int scaleInput, int zpInput, ArrayRef<int64_t> dataShape,
+                      int64_t defaultAxis, int32_t dataType,
+                      bool perTensorOnly) {
+  QuantParams p;
+  auto name = [&](int i) -> std::string {
+    return i < node->input_size() ? node->input(i) : std::string();
+  };
+  const ConstTensor *scale = constInput(scaleInput);
+  if (!scale || !scale->isFloat) {
+    error() << "scale '" << name(scaleInput)
+            << "' must be a constant float tensor (an initializer or a "
+               "Constant); runtime scales are not supported here";
+    return failure();
+  }
+  const ConstTensor *zp = nullptr;
+  if (zpInput < node->input_size() && !node->input(zpInput).empty()) {
+    zp = constInput(zpInput);
+    if (!zp || zp->isFloat) {
+      error() << "zero point '" << name(zpInput)
+              << "' must be a constant integer tensor; runtime zero points "
+                 "are not supported here";
+      return failure();
+    }
+    if (dataType && zp->dataType && zp->dataType != dataType) {
+      error() << "zero point '" << name(zpInput)
+              << "' has a different element type than the data";
+      return failure();
+    }
+  }
+  int32_t type = dataType             ? dataType
+                 : zp && zp->dataType ? zp->dataType
+                                      : (int32_t)onnx::TensorProto::UINT8;
+  int64_t lo, hi;
+  if (type == onnx::TensorProto::UINT8) {
+    p.isUnsigned = true;
+    lo = 0, hi = 255;
+  } else if (type == onnx::TensorProto::INT8) {
+    lo = -128, hi = 127;
+  } else if (type == onnx::TensorProto::INT32) {
+    p.width = 32;
+    lo = INT32_MIN, hi = INT32_MAX;
+  } else {
+    error() << "quantized element type "
+            << onnx::TensorProto::DataType_Name(
+                   static_cast<onnx::TensorProto::DataType>(type))
+            << " is not supported (int8, uint8, int32)";
+    return failure();
+  }
+  int64_t n = scale->numElements();
+  if (scale->shape.size() > 1 || n < 1) {
+    error() << "scale '" << name(scaleInput)
+            << "' must be a scalar or 1-D, got rank " << scale->shape.size();
+    return failure();
+  }
+  if (zp && zp->numElements() != n) {
+    error() << "zero point '" << name(zpInput) << "' has " << zp->numElements()
+            << " elements but the scale has " << n;
+    return failure();
+  }
+  if (n > 1) {
+    if (perTensorOnly) {
+      error() << "scale '" << name(scaleInput) << "' has " << n
+              << " elements; this operand must be quantized per tensor";
+      return failure();
+    }
+    FailureOr<int64_t> axis =
+        normalizeAxis(attrInt("axis", defaultAxis), dataShape.size());
+    if (failed(axis))
+      return failure();
+    if (dataShape[*axis] != n) {
+      error() << "scale '" << name(scaleInput) << "' has " << n
+              << " elements but axis " << *axis << " of the data has "
+              << dataShape[*axis];
+      return failure();
+    }
+    p.axis = *axis;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    double s = scale->floats[i];
+    if (!(s > 0) || !std::isfinite(s)) {
+      error() << "scale '" << name(scaleInput) << "' element " << i << " is "
+              << s << "; scales must be positive and finite";
+      return failure();
+    }
+    int64_t z = zp ? zp->ints[i] : 0;
+    if (z < lo || z > hi) {
+      error() << "zero point " << z << " is out of range [" << lo << ", " << hi
+              << "]";
+      return failure();
+    }
+    p.scales.push_back(s);
+    p.zeroPoints.push_back(z);
+  }
+  return p;
+}
+
+Type Importer::quantElementType(const QuantParams &p) {
+  Type storage = builder.getIntegerType(p.width);
+  unsigned flags = p.isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  int64_t lo = p.isUnsigned ? 0 : p.width == 8 ? -128 : INT32_MIN;
+  int64_t hi = p.isUnsigned ? 255 : p.width == 8 ? 127 : INT32_MAX;
+  if (p.axis < 0)
+    return quant::UniformQuantizedType::get(flags, storage,
+                                            builder.getF32Type(), p.scales[0],
+                                            p.zeroPoints[0], lo, hi);
+  return quant::UniformQuantizedPerAxisType::get(flags, storage,
+                                                 builder.getF32Type(), p.scales,
+                                                 p.zeroPoints, p.axis, lo, hi);
+}
+
+int32_t Importer::dataTypeOf(Value v) {
+  Type e = cast<RankedTensorType>(v.getType()).getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(e)) {
+    if (q.getStorageTypeIntegralWidth() == 32)
+      return onnx::TensorProto::INT32;
+    return q.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+  }
+  if (e.isInteger(8))
+    return unsignedValues.contains(v) ? onnx::TensorProto::UINT8
+                                      : onnx::TensorProto::INT8;
+  if (e.isInteger(32))
+    return onnx::TensorProto::INT32;
+  return 0;
+}
+
+/// `dcast` of a quantized (or raw integer) value with parameters `p`. When
+/// the value's own parameters differ, its integers are reinterpreted (two
+/// storage casts), which is what DequantizeLinear does with raw data.
+Value Importer::dequantizeValue(Value v, const QuantParams &p, Location loc) {
+  auto t = cast<RankedTensorType>(v.getType());
+  Type target = quantElementType(p);
+  Value q = v;
+  if (t.getElementType() != target) {
+    if (auto qt = dyn_cast<quant::QuantizedType>(t.getElementType()))
+      q = quant::StorageCastOp::create(builder, loc,
+                                       t.clone(qt.getStorageType()), q);
+    q = quant::StorageCastOp::create(builder, loc, t.clone(target), q);
+  }
+  return quant::DequantizeCastOp::create(builder, loc, t.clone(f32Type()), q);
+}
+
+/// `qcast` of a float value to the per-tensor parameters `p`. A reshape
+/// right before is moved after it, so that the op producing the data is
+/// directly followed by the qcast that qc-quantize absorbs.
+Value Importer::quantizeValue(Value x, const QuantParams &p, Location loc,
+                              bool mayMoveReshape) {
+  Type target = quantElementType(p);
+  if (auto r = x.getDefiningOp<qc::ReshapeOp>();
+      r && mayMoveReshape && r->use_empty()) {
+    Value src = r.getInput();
+    auto st = cast<RankedTensorType>(src.getType());
+    Value q =
+        quant::QuantizeCastOp::create(builder, loc, st.clone(target), src);
+    Value out = qc::ReshapeOp::create(
+        builder, loc, cast<RankedTensorType>(x.getType()).clone(target), q);
+    r->erase();
+    return out;
+  }
+  auto t = cast<RankedTensorType>(x.getType());
+  return quant::QuantizeCastOp::create(builder, loc, t.clone(target), x);
+}
+
+/// Reshapes `v`; a dequantized value is reshaped before its dcast so that
+/// the consumer still sees a dcast.
+Value Importer::reshapeKeepingQuantization(Value v, ArrayRef<int64_t> shape,
+                                           Location loc) {
+  if (shapeOf(v) == shape)
+    return v;
+  if (auto d = v.getDefiningOp<quant::DequantizeCastOp>()) {
+    Value q = reshape(d.getInput(), shape, loc);
+    return quant::DequantizeCastOp::create(builder, loc, f32Tensor(shape), q);
+  }
+  return reshape(v, shape, loc);
+}
+
+/// An int8 weight (zero point 0, per tensor or per axis 0) behind scast +
+/// dcast from integers `q` with parameters `p`, or null with the reason in
+/// `why` when that would not be exact. A nonzero zero point is subtracted
+/// at compile time, which is exact when every q - zp fits int8 (always for
+/// uint8 weights with zero point 128). -128 is kept: the integer kernels
+/// widen both operands before multiplying, so it is exact.
+Value Importer::quantizedWeight(ArrayRef<int64_t> q, ArrayRef<int64_t> shape,
+                                const QuantParams &p, Location loc,
+                                std::string &why) {
+  if (p.width != 8) {
+    why = "it is not an 8-bit tensor";
+    return {};
+  }
+  if (p.axis > 0) {
+    why = "it is quantized per axis along the reduction dimension, not the "
+          "output channels";
+    return {};
+  }
+  int64_t channels = shape[0], per = (int64_t)q.size() / channels;
+  SmallVector<int8_t> w(q.size());
+  bool hasMin = false;
+  for (size_t i = 0; i < q.size(); ++i) {
+    int64_t c = i / per;
+    int64_t zp = p.zeroPoints[p.axis < 0 ? 0 : c];
+    int64_t v = q[i] - zp;
+    if (v < -128 || v > 127) {
+      why = llvm::formatv("value {0} of channel {1} minus its zero point {2} "
+                          "does not fit int8",
+                          q[i], c, zp)
+                .str();
+      return {};
+    }
+    hasMin |= v == -128;
+    w[i] = static_cast<int8_t>(v);
+  }
+  Type i8 = builder.getI8Type();
+  int64_t lo = hasMin ? -128 : -127;
+  Type elt;
+  if (p.axis < 0)
+    elt = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, i8,
+                                           f32Type(), p.scales[0], 0, lo, 127);
+  else
+    elt = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i8, f32Type(), p.scales,
+        SmallVector<int64_t>(p.scales.size(), 0), 0, lo, 127);
+  auto storage = RankedTensorType::get(shape, i8);
+  Value raw = qc::createConstant<int8_t>(builder, loc, storage, w, "weight_i8");
+  Value wq =
+      quant::StorageCastOp::create(builder, loc, storage.clone(elt), raw);
+  return quant::DequantizeCastOp::create(builder, loc, f32Tensor(shape), wq);
+}
+
+/// The int32 bias behind scast + dcast for an op with the dequantized input
+/// `input` and weight `weight` (both dcast), or null with the reason: its
+/// scale must be input scale * weight scale (relative 1e-6, as the op
+/// verifiers check) and its zero point 0.
+Value Importer::quantizedBias(const DequantizedConst &b, Value input,
+                              Value weight, int64_t n, Location loc,
+                              std::string &why) {
+  auto in = input.getDefiningOp<quant::DequantizeCastOp>();
+  auto w = weight.getDefiningOp<quant::DequantizeCastOp>();
+  auto inType = in ? dyn_cast<quant::UniformQuantizedType>(
+                         getElementTypeOrSelf(in.getInput().getType()))
+                   : nullptr;
+  if (!inType || !w) {
+    why = "the input is not a per-tensor DequantizeLinear";
+    return {};
+  }
+  if (b.params.width != 32) {
+    why = "it is not an int32 tensor";
+    return {};
+  }
+  if (b.q.numElements() != n) {
+    why = llvm::formatv("it has {0} elements for {1} channels",
+                        b.q.numElements(), n)
+              .str();
+    return {};
+  }
+  if (llvm::any_of(b.params.zeroPoints, [](int64_t z) { return z != 0; })) {
+    why = "its zero point is not 0";
+    return {};
+  }
+  SmallVector<double> ws =
+      qc::getQuantScales(getElementTypeOrSelf(w.getInput().getType()));
+  for (int64_t c = 0; c < n; ++c) {
+    double expected = inType.getScale() * ws[ws.size() == 1 ? 0 : c];
+    double got = b.params.scales[b.params.scales.size() == 1 ? 0 : c];
+    if (std::abs(got - expected) > 1e-6 * expected) {
+      why = llvm::formatv("its scale {0} (channel {1}) is not input scale * "
+                          "weight scale = {2}",
+                          got, c, expected)
+                .str();
+      return {};
+    }
+  }
+  QuantParams p = b.params;
+  if (p.axis >= 0)
+    p.axis = 0;
+  SmallVector<int32_t> values(b.q.ints.begin(), b.q.ints.end());
+  auto storage = RankedTensorType::get({n}, builder.getI32Type());
+  Value raw =
+      qc::createConstant<int32_t>(builder, loc, storage, values, "bias_i32");
+  Value bq = quant::StorageCastOp::create(
+      builder, loc, storage.clone(quantElementType(p)), raw);
+  return quant::DequantizeCastOp::create(builder, loc, f32Tensor({n}), bq);
+}
+
+/// (q - zp) * scale in float32, per element: the value DequantizeLinear
+/// computes for constant integers.
+static ConstTensor dequantizeConst(const ConstTensor &q,
+                                   const SmallVector<double> &scales,
+                                   const SmallVector<int64_t> &zps,
+                                   int64_t axis) {
+  ConstTensor r;
+  r.shape = q.shape;
+  int64_t n = q.numElements(), inner = 1;
+  if (axis >= 0)
+    for (size_t d = axis + 1; d < q.shape.size(); ++d)
+      inner *= q.shape[d];
+  r.floats.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t c = axis < 0 ? 0 : (i / inner) % q.shape[axis];
+    r.floats[i] =
+        static_cast<float>(q.ints[i] - zps[c]) * static_cast<float>(scales[c]);
+  }
+  return r;
+}
+
+Value Importer::dequantizedFloats(const DequantizedConst &dq, Location loc) {
+  return materialize(dequantizeConst(dq.q, dq.params.scales,
+                                     dq.params.zeroPoints, dq.params.axis),
+                     loc);
+}
+
+LogicalResult Importer::importQuantizeLinear(Location loc) {
+  if (node->input_size() < 2)
+    return error() << "needs x and y_scale";
+  if (const ConstTensor *c = constInput(0); c && !in[0]) {
+    // A constant (a weight stored in float): quantized at import time.
+    if (!c->isFloat)
+      return error() << "input '" << node->input(0) << "' must be float";
+    FailureOr<QuantParams> p = quantParams(1, 2, c->shape, 1, 0, false);
+    if (failed(p))
+      return failure();
+    ConstTensor r = ConstTensor::ofInts(c->shape, {});
+    r.dataType = p->width == 32  ? onnx::TensorProto::INT32
+                 : p->isUnsigned ? onnx::TensorProto::UINT8
+                                 : onnx::TensorProto::INT8;
+    int64_t lo = p->isUnsigned ? 0 : p->width == 8 ? -128 : INT32_MIN;
+    int64_t hi = p->isUnsigned ? 255 : p->width == 8 ? 127 : INT32_MAX;
+    int64_t inner = 1;
+    if (p->axis >= 0)
+      for (size_t d = p->axis + 1; d < c->shape.size(); ++d)
+        inner *= c->shape[d];
+    for (int64_t i = 0; i < c->numElements(); ++i) {
+      int64_t ch = p->axis < 0 ? 0 : (i / inner) % c->shape[p->axis];
+      // One float32 division, rounded half to even (the default rounding
+      // mode), then the zero point and saturation.
+      float x = c->floats[i] / static_cast<float>(p->scales[ch]);
+      double v = std::isnan(x) ? 0 : std::nearbyint((double)x);
+      v = std::clamp(v + p->zeroPoints[ch], (double)lo, (double)hi);
+      r.ints.push_back(static_cast<int64_t>(v));
+    }
+    return defineConst(std::move(r));
+  }
+  if (!in[0] ||
+      !cast<RankedTensorType>(in[0].getType()).getElementType().isF32())
+    return error() << "input '" << node->input(0) << "' must be float";
+  FailureOr<QuantParams> p = quantParams(1, 2, shapeOf(in[0]), 1, 0, true);
+  if (failed(p))
+    return failure();
+  // The reshape may move only when nothing else in the graph reads it.
+  return define(
+      quantizeValue(in[0], *p, loc, useCounts.lookup(node->input(0)) == 1));
+}
+
+LogicalResult Importer::importDequantizeLinear(Location loc) {
+  if (node->input_size() < 2)
+    return error() << "needs x and x_scale";
+  if (const ConstTensor *c = constInput(0); c && !in[0]) {
+    if (c->isFloat || !c->dataType)
+      return error() << "input '" << node->input(0)
+                     << "' must be an integer tensor";
+    FailureOr<QuantParams> p =
+        quantParams(1, 2, c->shape, 1, c->dataType, false);
+    if (failed(p))
+      return failure();
+    dequantized[node->output(0)] = DequantizedConst{*c, *p};
+    return defineConst(dequantizeConst(*c, p->scales, p->zeroPoints, p->axis));
+  }
+  int32_t type = in[0] ? dataTypeOf(in[0]) : 0;
+  if (!type || type == onnx::TensorProto::INT32)
+    return error() << "input '" << node->input(0)
+                   << "' must be the output of a QuantizeLinear (an 8-bit "
+                      "quantized tensor) or a constant";
+  FailureOr<QuantParams> p = quantParams(1, 2, shapeOf(in[0]), 1, type, true);
+  if (failed(p))
+    return failure();
+  return define(dequantizeValue(in[0], *p, loc));
+}
+
+LogicalResult Importer::importQLinearConv(Location loc) {
+  if (node->input_size() < 8)
+    return error() << "needs at least 8 inputs";
+  Value x = in[0];
+  int32_t xType = x ? dataTypeOf(x) : 0;
+  if (!xType || xType == onnx::TensorProto::INT32)
+    return error() << "input x must be the output of a QuantizeLinear (an "
+                      "8-bit quantized tensor)";
+  const ConstTensor *w = constInput(3);
+  if (!w || w->isFloat || in[3])
+    return error() << "weight '" << node->input(3)
+                   << "' must be a constant integer tensor";
+  FailureOr<QuantParams> xp = quantParams(1, 2, shapeOf(x), 1, xType, true);
+  if (failed(xp))
+    return failure();
+  FailureOr<QuantParams> wp =
+      quantParams(4, 5, w->shape, 0, w->dataType, false);
+  if (failed(wp))
+    return failure();
+  FailureOr<QuantParams> yp = quantParams(6, 7, {}, 1, 0, true);
+  if (failed(yp))
+    return failure();
+  Value xd = dequantizeValue(x, *xp, loc);
+  std::string why;
+  Value wv =
+      quantizedWeight(w->ints, w->shape, *wp, locFor(node->input(3)), why);
+  if (!wv) {
+    warning() << "the weight stays float (dequantized at compile time): "
+              << why;
+    wv = dequantizedFloats({*w, *wp}, locFor(node->input(3)));
+  }
+  Value bias;
+  if (node->input_size() > 8 && !node->input(8).empty()) {
+    const ConstTensor *b = constInput(8);
+    if (!b || b->isFloat || in[8] || b->dataType != onnx::TensorProto::INT32)
+      return error() << "bias '" << node->input(8)
+                     << "' must be a constant int32 tensor";
+    int64_t f = w->shape[0];
+    if (b->numElements() != f)
+      return error() << "bias has " << b->numElements() << " elements for " << f
+                     << " output channels";
+    // The bias scale is x_scale * w_scale (ONNX QLinearConv).
+    DequantizedConst bq{*b, {}};
+    bq.params.width = 32;
+    bq.params.axis = wp->axis < 0 ? -1 : 0;
+    for (double s : wp->scales) {
+      bq.params.scales.push_back(xp->scales[0] * s);
+      bq.params.zeroPoints.push_back(0);
+    }
+    if (wv.getDefiningOp<quant::DequantizeCastOp>())
+      bias = quantizedBias(bq, xd, wv, f, locFor(node->input(8)), why);
+    if (!bias)
+      bias = dequantizedFloats(bq, locFor(node->input(8)));
+  }
+  FailureOr<Value> result = buildConv(loc, xd, wv, bias);
+  if (failed(result))
+    return failure();
+  return define(quantizeValue(*result, *yp, loc, true));
+}
+
+LogicalResult Importer::importQLinearMatMul(Location loc) {
+  if (node->input_size() != 8)
+    return error() << "needs 8 inputs";
+  Value a = in[0];
+  int32_t aType = a ? dataTypeOf(a) : 0;
+  if (!aType || aType == onnx::TensorProto::INT32)
+    return error() << "input a must be the output of a QuantizeLinear (an "
+                      "8-bit quantized tensor)";
+  if (shapeOf(a).size() < 2)
+    return error() << "input a must have rank >= 2";
+  FailureOr<QuantParams> ap = quantParams(1, 2, shapeOf(a), 1, aType, true);
+  FailureOr<QuantParams> yp = quantParams(6, 7, {}, 1, 0, true);
+  if (failed(ap) || failed(yp))
+    return failure();
+  Value ad = dequantizeValue(a, *ap, loc);
+  Value result;
+  if (const ConstTensor *b = constInput(3); b && !in[3]) {
+    if (b->isFloat || b->shape.size() != 2)
+      return error() << "constant b must be a 2-D integer tensor";
+    FailureOr<QuantParams> bp =
+        quantParams(4, 5, b->shape, 1, b->dataType, false);
+    if (failed(bp))
+      return failure();
+    DequantizedConst bq{*b, *bp};
+    ConstTensor bf = dequantizeConst(*b, bp->scales, bp->zeroPoints, bp->axis);
+    bool unused;
+    FailureOr<Value> fc = buildFullyConnected(loc, ad, bf, &bq, false, 1.0f,
+                                              node->input(3), nullptr, unused);
+    if (failed(fc))
+      return failure();
+    result = *fc;
+  } else {
+    Value bv = in[3];
+    int32_t bType = bv ? dataTypeOf(bv) : 0;
+    if (!bType || bType == onnx::TensorProto::INT32 || shapeOf(bv).size() < 2)
+      return error() << "input b must be a constant or an 8-bit quantized "
+                        "tensor of rank >= 2";
+    FailureOr<QuantParams> bp = quantParams(4, 5, shapeOf(bv), 1, bType, true);
+    if (failed(bp))
+      return failure();
+    Value bd = dequantizeValue(bv, *bp, loc);
+    ArrayRef<int64_t> as = shapeOf(ad), bs = shapeOf(bd);
+    if (as.back() != bs[bs.size() - 2])
+      return error() << "a has " << as.back() << " columns but b has "
+                     << bs[bs.size() - 2] << " rows";
+    Shape out;
+    if (!OpTrait::util::getBroadcastedShape(as.drop_back(2), bs.drop_back(2),
+                                            out))
+      return error() << "batch dimensions do not broadcast";
+    out.push_back(as[as.size() - 2]);
+    out.push_back(bs.back());
+    result = qc::MatMulOp::create(builder, loc, f32Tensor(out), ad, bd);
+  }
+  return define(quantizeValue(result, *yp, loc, true));
+}
+
+/// Input `i` as a raw 8-bit tensor: a value (e.g. DynamicQuantizeLinear's
+/// output) or an int8/uint8 constant; the flag says whether it holds uint8.
+std::pair<Value, bool> Importer::integerOperand(int i, Location loc) {
+  if (i >= node->input_size() || node->input(i).empty())
+    return {};
+  if (Value v = in[i]) {
+    if (cast<RankedTensorType>(v.getType()).getElementType().isInteger(8))
+      return {v, unsignedValues.contains(v)};
+    return {};
+  }
+  const ConstTensor *c = constInput(i);
+  if (!c || c->isFloat ||
+      (c->dataType != onnx::TensorProto::INT8 &&
+       c->dataType != onnx::TensorProto::UINT8))
+    return {};
+  SmallVector<int8_t> bytes;
+  for (int64_t v : c->ints)
+    bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v)));
+  auto type = RankedTensorType::get(c->shape, builder.getI8Type());
+  Value v = qc::createConstant<int8_t>(builder, locFor(node->input(i)), type,
+                                       bytes, "int8");
+  return {v, c->dataType == onnx::TensorProto::UINT8};
+}
+
+LogicalResult Importer::importIntegerOp(Location loc) {
+  const std::string &op = node->op_type();
+  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
+  if (op == "DynamicQuantizeLinear") {
+    Value x = in[0] ? in[0] : valueOf(node->input(0));
+    if (!x || !cast<RankedTensorType>(x.getType()).getElementType().isF32())
+      return error() << "input must be a float tensor";
+    auto dq = qc::DynamicQuantizeOp::create(
+        builder, loc,
+        TypeRange{RankedTensorType::get(shapeOf(x), i8),
+                  RankedTensorType::get({}, builder.getF32Type()),
+                  RankedTensorType::get({}, i8)},
+        x);
+    unsignedValues.insert(dq.getResult());
+    unsignedValues.insert(dq.getZeroPoint());
+    for (int i = 0; i < node->output_size(); ++i)
+      if (!node->output(i).empty())
+        values[node->output(i)] = dq->getResult(i);
+    return success();
+  }
+  // MatMulInteger and ConvInteger: (A, B, a_zero_point, b_zero_point).
+  auto [a, aUnsigned] = integerOperand(0, loc);
+  auto [b, bUnsigned] = integerOperand(1, loc);
+  if (!a || !b)
+    return error() << "inputs must be int8 or uint8 tensors";
+  auto zeroPoint = [&](int i, bool isUnsigned, Value &zp) -> LogicalResult {
+    if (i >= node->input_size() || node->input(i).empty()) {
+      auto t = RankedTensorType::get({}, i8);
+      zp = qc::createConstant<int8_t>(builder, loc, t, {int8_t(0)}, "zp");
+      return success();
+    }
+    auto [v, u] = integerOperand(i, loc);
+    if (!v)
+      return error() << "zero point '" << node->input(i)
+                     << "' must be an int8 or uint8 tensor";
+    if (u != isUnsigned)
+      return error() << "zero point '" << node->input(i)
+                     << "' and its operand differ in signedness";
+    zp = v;
+    return success();
+  };
+  Value azp, bzp;
+  if (failed(zeroPoint(2, aUnsigned, azp)) ||
+      failed(zeroPoint(3, bUnsigned, bzp)))
+    return failure();
+  // Zero points of shape [1] become scalars.
+  auto scalarize = [&](Value &zp) {
+    if (shapeOf(zp).size() == 1 && shapeOf(zp)[0] == 1)
+      zp = reshape(zp, {}, loc);
+  };
+  scalarize(azp);
+  scalarize(bzp);
+  UnitAttr au = aUnsigned ? builder.getUnitAttr() : UnitAttr();
+  UnitAttr bu = bUnsigned ? builder.getUnitAttr() : UnitAttr();
+  if (op == "MatMulInteger") {
+    ArrayRef<int64_t> as = shapeOf(a), bs = shapeOf(b);
+    if (as.size() < 2 || bs.size() < 2)
+      return error() << "operands of rank < 2 are not supported";
+    if (as.back() != bs[bs.size() - 2])
+      return error() << "A has " << as.back() << " columns but B has "
+                     << bs[bs.size() - 2] << " rows";
+    Shape out;
+    if (!OpTrait::util::getBroadcastedShape(as.drop_back(2), bs.drop_back(2),
+                                            out))
+      return error() << "batch dimensions do not broadcast";
+    out.push_back(as[as.size() - 2]);
+    out.push_back(bs.back());
+    for (auto [zp, n, what] :
+         {std::tuple{azp, as[as.size() - 2], "a_zero_point (per row)"},
+          std::tuple{bzp, bs.back(), "b_zero_point (per column)"}}) {
+      ArrayRef<int64_t> zs = shapeOf(zp);
+      if (!(zs.empty() || (zs.size() == 1 && zs[0] == n)))
+        return error() << what << " must be a scalar or 1-D of size " << n;
+    }
+    return define(qc::MatMulIntegerOp::create(
+        builder, loc, RankedTensorType::get(out, i32), a, b, azp, bzp, au, bu));
+  }
+  // ConvInteger.
+  FailureOr<ConvGeometry> g = convGeometry(shapeOf(a), shapeOf(b));
+  if (failed(g))
+    return failure();
+  ArrayRef<int64_t> xz = shapeOf(azp), wz = shapeOf(bzp);
+  if (!xz.empty())
+    return error() << "x_zero_point must be a scalar";
+  if (!(wz.empty() || (wz.size() == 1 && wz[0] == shapeOf(b)[0])))
+    return error() << "w_zero_point must be a scalar or one value per output "
+                      "channel";
+  return define(qc::ConvIntegerOp::create(
+      builder, loc, RankedTensorType::get(g->out, i32), a, b, azp, bzp,
+      builder.getDenseI64ArrayAttr(g->strides),
+      builder.getDenseI64ArrayAttr(g->dilations),
+      builder.getDenseI64ArrayAttr(g->pads),
+      builder.getI64IntegerAttr(g->group), au, bu));
+}
+
+//===----------------------------------------------------------------------===//
 // Dispatch
 //===----------------------------------------------------------------------===//
 
@@ -1596,9 +2413,21 @@ LogicalResult Importer::importNode() {
     in.push_back(values.lookup(name));
   }
 
+  if (op == "QuantizeLinear")
+    return importQuantizeLinear(loc);
+  if (op == "DequantizeLinear")
+    return importDequantizeLinear(loc);
+  if (op == "QLinearConv")
+    return importQLinearConv(loc);
+  if (op == "QLinearMatMul")
+    return importQLinearMatMul(loc);
+  if (op == "DynamicQuantizeLinear" || op == "MatMulInteger" ||
+      op == "ConvInteger")
+    return importIntegerOp(loc);
+
   for (auto [i, v] : llvm::enumerate(in))
     if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32() &&
-        !(op == "Gather" && i == 1))
+        !(op == "Gather" && i == 1) && op != "Cast")
       return error() << "input '" << node->input(i) << "' is an integer "
                      << "tensor; integer graph inputs can only be Gather "
                         "indices";
@@ -1640,7 +2469,20 @@ LogicalResult Importer::importNode() {
   }
   if (op == "Cast") {
     int64_t to = attrInt("to", 0);
-    if (!in[0] || to != onnx::TensorProto::FLOAT)
+    if (in[0] && to == onnx::TensorProto::FLOAT &&
+        !isa<quant::QuantizedType>(
+            cast<RankedTensorType>(in[0].getType()).getElementType()) &&
+        !cast<RankedTensorType>(in[0].getType()).getElementType().isF32()) {
+      // An integer activation (e.g. MatMulInteger's int32 result).
+      Type e = cast<RankedTensorType>(in[0].getType()).getElementType();
+      if (!e.isInteger(8) && !e.isInteger(32))
+        return error() << "only int8, uint8 and int32 tensors cast to float";
+      return define(qc::CastOp::create(
+          builder, loc, f32Tensor(shapeOf(in[0])), in[0],
+          unsignedValues.contains(in[0]) ? builder.getUnitAttr() : UnitAttr()));
+    }
+    if (!in[0] || to != onnx::TensorProto::FLOAT ||
+        !cast<RankedTensorType>(in[0].getType()).getElementType().isF32())
       return error() << "only casts of float tensors to float are supported";
     return define(in[0]);
   }
@@ -1794,6 +2636,14 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     if (!v) {
       emitError(fileLoc) << "graph output '" << output.name()
                          << "' is not computed by any supported node";
+      return nullptr;
+    }
+    Type e = cast<RankedTensorType>(v.getType()).getElementType();
+    if (isa<quant::QuantizedType>(e) || e.isInteger(8)) {
+      emitError(fileLoc) << "graph output '" << output.name()
+                         << "' is an 8-bit integer tensor; only float "
+                            "outputs are supported (end the graph with "
+                            "DequantizeLinear)";
       return nullptr;
     }
     results.push_back(v);

@@ -34,9 +34,9 @@ func.func @fc_mixed(%x: tensor<1x3x!q>, %w: tensor<2x3xf32>) -> tensor<1x2x!q> {
 // -----
 
 !q = !quant.uniform<i8:f32, 0.1:0>
-!w = !quant.uniform<i8:f32, 0.1:0>
-func.func @fc_weight_full_range(%x: tensor<1x3x!q>, %w: tensor<2x3x!w>) -> tensor<1x2x!q> {
-  // expected-error @below {{weight must have i8 storage restricted to [-127, 127]}}
+!w = !quant.uniform<u8:f32, 0.1:0>
+func.func @fc_weight_unsigned(%x: tensor<1x3x!q>, %w: tensor<2x3x!w>) -> tensor<1x2x!q> {
+  // expected-error @below {{weight must have signed i8 storage}}
   %0 = qc.fully_connected %x, %w : (tensor<1x3x!q>, tensor<2x3x!w>) -> tensor<1x2x!q>
   return %0 : tensor<1x2x!q>
 }

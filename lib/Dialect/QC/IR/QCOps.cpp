@@ -219,11 +219,8 @@ LogicalResult FullyConnectedOp::verify() {
     return failure();
   Type wElt = w.getElementType();
   auto wq = dyn_cast<quant::QuantizedType>(wElt);
-  if (wq.getStorageTypeIntegralWidth() != 8 || !wq.isSigned() ||
-      wq.getStorageTypeMin() < -127)
-    return emitOpError("weight must have i8 storage restricted to [-127, 127], "
-                       "got ")
-           << wElt;
+  if (!wq || wq.getStorageTypeIntegralWidth() != 8 || !wq.isSigned())
+    return emitOpError("weight must have signed i8 storage, got ") << wElt;
   if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(wElt)) {
     if (pa.getQuantizedDimension() != 0)
       return emitOpError("per-channel weight must be quantized along axis 0 "
@@ -848,3 +845,112 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &results,
 
 #define GET_OP_CLASSES
 #include "quantc/Dialect/QC/IR/QCOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Integer ops with explicit zero points
+//===----------------------------------------------------------------------===//
+
+LogicalResult DynamicQuantizeOp::verify() {
+  if (getResult().getType().getShape() != getInput().getType().getShape())
+    return emitOpError("result shape ")
+           << getResult().getType() << " differs from the input shape "
+           << getInput().getType();
+  return success();
+}
+
+/// A zero point is a scalar (0-d or one element) or 1-D with `n` elements.
+static LogicalResult verifyZeroPoint(Operation *op, Value zp, int64_t n,
+                                     StringRef what) {
+  auto t = cast<RankedTensorType>(zp.getType());
+  if (t.getRank() == 0 || (t.getRank() == 1 && t.getDimSize(0) == 1))
+    return success();
+  if (t.getRank() == 1 && t.getDimSize(0) == n)
+    return success();
+  return op->emitOpError() << what << " must be a scalar or 1-D of size " << n
+                           << ", got " << t;
+}
+
+LogicalResult MatMulIntegerOp::verify() {
+  auto a = getLhs().getType(), b = getRhs().getType();
+  auto out = getResult().getType();
+  if (a.getRank() < 2 || b.getRank() < 2)
+    return emitOpError("operands must have rank >= 2, got ")
+           << a << " and " << b;
+  int64_t m = a.getDimSize(a.getRank() - 2), k = a.getDimSize(a.getRank() - 1);
+  int64_t n = b.getDimSize(b.getRank() - 1);
+  if (b.getDimSize(b.getRank() - 2) != k)
+    return emitOpError("lhs has ") << k << " columns but rhs has "
+                                   << b.getDimSize(b.getRank() - 2) << " rows";
+  SmallVector<int64_t> batch;
+  if (!OpTrait::util::getBroadcastedShape(a.getShape().drop_back(2),
+                                          b.getShape().drop_back(2), batch))
+    return emitOpError("batch dimensions of ")
+           << a << " and " << b << " do not broadcast";
+  batch.push_back(m);
+  batch.push_back(n);
+  if (ArrayRef<int64_t>(batch) != out.getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(batch, out.getElementType());
+  if (failed(verifyZeroPoint(*this, getLhsZeroPoint(), m, "lhs_zero_point")) ||
+      failed(verifyZeroPoint(*this, getRhsZeroPoint(), n, "rhs_zero_point")))
+    return failure();
+  return success();
+}
+
+LogicalResult ConvIntegerOp::verify() {
+  auto in = getInput().getType(), w = getWeight().getType();
+  auto out = getResult().getType();
+  int64_t rank = in.getRank(), spatial = rank - 2;
+  if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
+    return emitOpError("input, weight and result must have the same rank "
+                       ">= 3 ([N, C, spatial...])");
+  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
+                          getPads())))
+    return failure();
+  int64_t g = getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
+  if (g < 1 || c % g != 0 || f % g != 0)
+    return emitOpError("group ") << g << " must divide the input channels " << c
+                                 << " and the output channels " << f;
+  if (w.getDimSize(1) * g != c)
+    return emitOpError("weight has ")
+           << w.getDimSize(1) << " input channels per group; expected "
+           << c / g;
+  SmallVector<int64_t> expected = {in.getDimSize(0), f};
+  for (int64_t i = 0; i < spatial; ++i)
+    expected.push_back(windowOutputSize(
+        in.getDimSize(2 + i), w.getDimSize(2 + i), getStrides()[i],
+        getDilations()[i], getPads()[i], getPads()[spatial + i]));
+  if (ArrayRef<int64_t>(expected) != out.getShape())
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, out.getElementType());
+  if (failed(
+          verifyZeroPoint(*this, getInputZeroPoint(), 1, "input_zero_point")) ||
+      failed(
+          verifyZeroPoint(*this, getWeightZeroPoint(), f, "weight_zero_point")))
+    return failure();
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getShape() != out.getShape())
+    return emitOpError("result shape ")
+           << out << " differs from the input shape " << in;
+  if (out.getElementType().isInteger(32) && !in.getElementType().isInteger(8))
+    return emitOpError("only i8 inputs cast to i32, got ") << in;
+  if (getInputUnsigned() && !in.getElementType().isInteger(8))
+    return emitOpError("input_unsigned applies to i8 inputs only");
+  return success();
+}
+
+bool quantc::qc::isPrequantized(ModuleOp module) {
+  return module
+      .walk([](Operation *op) {
+        return isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
+                   quant::StorageCastOp, DynamicQuantizeOp, MatMulIntegerOp,
+                   ConvIntegerOp>(op)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}

@@ -2,6 +2,7 @@
 
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -68,12 +69,12 @@ template <typename OpTy> struct QuantizeWeightedOp : QuantizeOp<OpTy> {
   using QuantizeOp<OpTy>::QuantizeOp;
   bool accept(OpTy op, ArrayRef<Value> operands,
               Type resultType) const override {
-    // Weights must have been quantized symmetrically by qc-insert-qdq (and
-    // the bias to int32); the verifier checks the details.
+    // Weights must be symmetric int8 (qc-insert-qdq, or an imported QDQ
+    // model; -128 is allowed) and the bias int32; the verifier checks the
+    // details.
     auto w = dyn_cast<quant::QuantizedType>(
         getElementTypeOrSelf(operands[1].getType()));
-    if (!w || w.getStorageTypeIntegralWidth() != 8 ||
-        w.getStorageTypeMin() < -127)
+    if (!w || w.getStorageTypeIntegralWidth() != 8 || !w.isSigned())
       return false;
     if (operands.size() == 3) {
       auto b = dyn_cast<quant::QuantizedType>(
@@ -150,6 +151,62 @@ struct QuantizePass : qc::impl::QCQuantizeBase<QuantizePass> {
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
+    dequantizeUnabsorbedConstants();
+  }
+
+  /// A per-axis quantized constant (an imported QDQ weight) whose op could
+  /// not be quantized becomes the float constant it stands for:
+  /// f32(q - zp) * scale, as the dcast would compute it, so that the float
+  /// op does not dequantize it on every run. Weights of float
+  /// fully_connected ops stay int8: that is weight-only mode, whose kernel
+  /// reads the codes.
+  void dequantizeUnabsorbedConstants() {
+    SmallVector<quant::DequantizeCastOp> dcasts;
+    getOperation().walk([&](quant::DequantizeCastOp op) {
+      bool weightOnly =
+          !op->use_empty() && llvm::all_of(op->getUses(), [](OpOperand &use) {
+            return isa<FullyConnectedOp>(use.getOwner()) &&
+                   use.getOperandNumber() == 1;
+          });
+      if (!weightOnly && isa<quant::UniformQuantizedPerAxisType>(
+                             getElementTypeOrSelf(op.getInput().getType())))
+        dcasts.push_back(op);
+    });
+    for (quant::DequantizeCastOp op : dcasts) {
+      auto scast = op.getInput().getDefiningOp<quant::StorageCastOp>();
+      Attribute attr;
+      if (!scast || !matchPattern(scast.getInput(), m_Constant(&attr)))
+        continue;
+      std::optional<SmallVector<int64_t>> q;
+      if (auto v = getElementValues<int8_t>(attr))
+        q = SmallVector<int64_t>(v->begin(), v->end());
+      else if (auto v = getElementValues<int32_t>(attr))
+        q = SmallVector<int64_t>(v->begin(), v->end());
+      if (!q)
+        continue;
+      auto type = cast<quant::UniformQuantizedPerAxisType>(
+          getElementTypeOrSelf(op.getInput().getType()));
+      auto resultType = cast<RankedTensorType>(op.getType());
+      auto shape = resultType.getShape();
+      int64_t axis = type.getQuantizedDimension(), inner = 1;
+      for (size_t d = axis + 1; d < shape.size(); ++d)
+        inner *= shape[d];
+      bool isUnsigned = !type.isSigned();
+      SmallVector<float> values;
+      for (auto [i, raw] : llvm::enumerate(*q)) {
+        int64_t c = (i / inner) % shape[axis];
+        int64_t v = isUnsigned ? (raw & 0xff) : raw;
+        values.push_back(static_cast<float>(v - type.getZeroPoints()[c]) *
+                         static_cast<float>(type.getScales()[c]));
+      }
+      OpBuilder b(op);
+      Value f = createConstant<float>(b, op.getLoc(), resultType, values,
+                                      "dequantized");
+      op.replaceAllUsesWith(f);
+      op.erase();
+      if (scast->use_empty())
+        scast->erase();
+    }
   }
 };
 

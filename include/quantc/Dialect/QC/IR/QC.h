@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -53,6 +54,12 @@ bool isActivationType(mlir::Type type);
 /// transpose, slice, max pooling): quantized, they keep their input's
 /// quantization parameters.
 bool movesDataOnly(mlir::Operation *op);
+
+/// Returns true when `module` already carries quantization: quant casts
+/// (an imported QDQ or QLinear* model) or integer ops with explicit zero
+/// points (dynamic quantization). Such a model is compiled without
+/// calibration.
+bool isPrequantized(mlir::ModuleOp module);
 
 /// Scales of a quantized element type: one for a per-tensor type, one per
 /// channel for a per-axis type; empty for anything else.

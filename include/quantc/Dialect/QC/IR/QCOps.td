@@ -632,4 +632,139 @@ def QC_GatherOp : QC_Op<"gather", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer ops with explicit zero points (ONNX DynamicQuantizeLinear,
+// MatMulInteger, ConvInteger, Cast). Their operands are plain integer
+// tensors, not !quant.uniform: the quantization parameters are runtime
+// values. 8-bit tensors are signless `i8`; an operand that holds uint8
+// values (bit patterns 0..255) is marked by a `*_unsigned` unit attribute.
+//===----------------------------------------------------------------------===//
+
+def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
+  let summary = "Quantizes a float tensor to uint8 with its own range (ONNX "
+                "DynamicQuantizeLinear)";
+  let description = [{
+    Exact ONNX `DynamicQuantizeLinear` semantics, all in float32:
+
+        lo = min(0, min(x)), hi = max(0, max(x))      (NaN elements ignored)
+        scale = (hi - lo) / 255, or 1 when hi == lo (all-zero input, as
+                ONNX Runtime does)
+        zero_point = clamp(rne(0 - lo / scale), 0, 255)
+        result = clamp(rne(x / scale) + zero_point, 0, 255)
+
+    where `rne` rounds half to even and `x / scale` is one float32 division
+    (NaN elements quantize to 0). The result and the zero point are
+    **uint8 values stored in signless `i8`** (bit patterns 0..255); every op
+    that consumes them must be told so (`lhs_unsigned` on
+    `qc.matmul_integer`, `input_unsigned` on `qc.conv_integer` and
+    `qc.cast`). The scale and zero point are 0-d tensors.
+
+    ```mlir
+    %q, %s, %zp = qc.dynamic_quantize %x
+        : (tensor<4x8xf32>) -> (tensor<4x8xi8>, tensor<f32>, tensor<i8>)
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs RankedTensorOf<[I8]>:$result,
+                      0DTensorOf<[F32]>:$scale,
+                      0DTensorOf<[I8]>:$zero_point);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_MatMulIntegerOp : QC_Op<"matmul_integer", [Pure]> {
+  let summary = "Batched integer matrix product with zero points (ONNX "
+                "MatMulInteger)";
+  let description = [{
+    `result[..., m, n] = sum_k (lhs[..., m, k] - lhs_zp[m]) *
+                               (rhs[..., k, n] - rhs_zp[n])`
+    accumulated exactly in int32. Operands are 8-bit, signed or unsigned
+    (`lhs_unsigned` / `rhs_unsigned`; a zero point has the signedness of its
+    operand), of rank >= 2 with batch dimensions that broadcast NumPy-style.
+    `lhs_zero_point` is a scalar (0-d or one element) or one value per row
+    of `lhs` (1-D of size M); `rhs_zero_point` a scalar or one value per
+    column of `rhs` (1-D of size N). The sums are exact while
+    `K * 255 * 255 < 2^31` (K < 33,000).
+
+    ```mlir
+    %y = qc.matmul_integer %a, %b, %azp, %bzp {lhs_unsigned}
+        : (tensor<4x8xi8>, tensor<8x3xi8>, tensor<i8>, tensor<3xi8>)
+        -> tensor<4x3xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$lhs, RankedTensorOf<[I8]>:$rhs,
+                       RankedTensorOf<[I8]>:$lhs_zero_point,
+                       RankedTensorOf<[I8]>:$rhs_zero_point,
+                       UnitAttr:$lhs_unsigned, UnitAttr:$rhs_unsigned);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ConvIntegerOp : QC_Op<"conv_integer", [Pure]> {
+  let summary = "N-d grouped integer convolution with zero points (ONNX "
+                "ConvInteger)";
+  let description = [{
+    The window arithmetic of `qc.conv` (same `strides`, `dilations`, `pads`,
+    `group` attributes and result shape) on 8-bit operands:
+
+        result[n, f, o...] = sum_{c, k...} (input[n, g*Cg + c, o*s + k*d] - input_zp)
+                                          * (weight[f, c, k...] - weight_zp[f])
+
+    accumulated exactly in int32; padded input elements equal the input
+    zero point, i.e. contribute 0. `input_zero_point` is a scalar (0-d or
+    one element), `weight_zero_point` a scalar or one value per output
+    channel (1-D of size F). `input_unsigned` / `weight_unsigned` mark uint8
+    operands (the zero points have the signedness of their operand).
+
+    ```mlir
+    %y = qc.conv_integer %x, %w, %xzp, %wzp {strides = array<i64: 1, 1>,
+        dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+        group = 1 : i64, input_unsigned}
+        : (tensor<1x3x8x8xi8>, tensor<4x3x3x3xi8>, tensor<i8>, tensor<i8>)
+        -> tensor<1x4x6x6xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$input,
+                       RankedTensorOf<[I8]>:$weight,
+                       RankedTensorOf<[I8]>:$input_zero_point,
+                       RankedTensorOf<[I8]>:$weight_zero_point,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       I64Attr:$group,
+                       UnitAttr:$input_unsigned, UnitAttr:$weight_unsigned);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $input_zero_point `,` $weight_zero_point attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_CastOp : QC_Op<"cast", [Pure]> {
+  let summary = "Element type conversion of an integer tensor (ONNX Cast)";
+  let description = [{
+    Converts each element of an `i8` or `i32` tensor to `f32` (exactly for
+    |v| <= 2^24, otherwise rounded to nearest even) or an `i8` tensor to
+    `i32` (exact). `input_unsigned` reads 8-bit input as uint8 (0..255).
+
+    ```mlir
+    %f = qc.cast %acc : (tensor<4x3xi32>) -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8, I32]>:$input,
+                       UnitAttr:$input_unsigned);
+  let results = (outs RankedTensorOf<[F32, I32]>:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCOPS_TD
