@@ -225,7 +225,8 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
     if (isQuantizedTensor(op.getType()))
       return lowerQuantized(op, adaptor, rewriter);
     if (auto dcast = op.getWeight().getDefiningOp<quant::DequantizeCastOp>())
-      return lowerWeightOnly(op, adaptor, dcast, rewriter);
+      if (succeeded(lowerWeightOnly(op, adaptor, dcast, rewriter)))
+        return success();
     Location loc = op.getLoc();
     auto type = op.getType();
     Value init = adaptor.getBias()
@@ -242,7 +243,7 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
   /// Float activations, int8 weights (weight-only mode): the kernel reads
   /// the stored codes, and the per-channel scale, the bias and the fused
   /// relu are applied to the float accumulator:
-  /// y[m, n] = s[n] * sum_k x[m, k] * (w[n, k] - zp[n]) + b[n].
+  /// y[m, n] = s[n] * sum_k x[m, k] * w[n, k] + b[n] (zero points 0).
   LogicalResult lowerWeightOnly(FullyConnectedOp op, OpAdaptor adaptor,
                                 quant::DequantizeCastOp dcast,
                                 ConversionPatternRewriter &rewriter) const {
@@ -250,7 +251,7 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
         channelParams(getElementTypeOrSelf(dcast.getInput()));
     if (failed(p) ||
         llvm::any_of(p->zeroPoints, [](int64_t z) { return z != 0; }))
-      return rewriter.notifyMatchFailure(op, "weights with a zero point");
+      return failure(); // The plain float path dequantizes the weights.
     Location loc = op.getLoc();
     auto type = op.getType();
     int64_t n = type.getDimSize(1);
