@@ -16,6 +16,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+
+#include <sys/mman.h>
 
 #include <cstring>
 #include <zlib.h>
@@ -397,6 +400,17 @@ arraysForInputs(const std::vector<ZipEntry> &entries, StringRef path,
   return views;
 }
 
+/// Tells the kernel that the pages up to the end of [start, start + size) of
+/// a read-only file mapping are not needed any more (samples are read in
+/// order, so the page shared with the previous sample is done too).
+void dropPages(const char *start, size_t size) {
+  static const uintptr_t page = llvm::sys::Process::getPageSizeEstimate();
+  uintptr_t begin = llvm::alignDown(uintptr_t(start), page);
+  uintptr_t end = llvm::alignDown(uintptr_t(start) + size, page);
+  if (end > begin)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+}
+
 /// Samples stacked along the first dimension of one array per input.
 class StackedData : public CalibrationData {
 public:
@@ -412,9 +426,17 @@ public:
       if (Error err = convert(arrays[i], index * n, n, input, buffers[i]))
         return err;
     }
-    // Drop the pages read so far from this process's resident set: a pass
-    // over a large file must not accumulate them.
-    buffer->dontNeedIfMmap();
+    // Drop the pages of this sample from the process's resident set, so a
+    // pass over a large mapped file does not accumulate them (reading them
+    // again faults them back in from the page cache). MemoryBuffer's
+    // dontNeedIfMmap uses posix_madvise, which glibc ignores for DONTNEED.
+    if (buffer->getBufferKind() == llvm::MemoryBuffer::MemoryBuffer_MMap) {
+      for (auto [i, input] : llvm::enumerate(inputs)) {
+        int64_t n = numElements(input.shape);
+        const NpyView &v = arrays[i];
+        dropPages(v.data + index * n * v.elementSize, n * v.elementSize);
+      }
+    }
     return Error::success();
   }
 };
