@@ -3,7 +3,7 @@
 # samples: it must not grow with N (samples are read from a memory-mapped
 # file one at a time and reduced into fixed-size histograms).
 #
-#   bench/calibration_memory.sh                 # digits MLP, N = 100, 1000, 10000
+#   bench/calibration_memory.sh                 # digits MLP, N = 100, 1000, 100000
 #   ZOO=/tmp/zoo COUNTS="100 1000" bench/calibration_memory.sh
 #       # also resnet18 from bench/zoo/export_zoo.py --out /tmp/zoo
 #
@@ -34,7 +34,7 @@ np.save('$WORK/calib.npy', x)"
 }
 
 $PY test/e2e/digits_model.py "$WORK/digits" > /dev/null
-for n in ${DIGITS_COUNTS:-100 1000 10000}; do
+for n in ${DIGITS_COUNTS:-100 1000 100000}; do
   measure "$WORK/digits/model.onnx" 1x8x8 "$n" digits
 done
 
