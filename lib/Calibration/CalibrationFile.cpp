@@ -1,4 +1,10 @@
 //===- CalibrationFile.cpp - reading and writing calibration JSON ---------===//
+//
+// Format (docs/quantization.md): version 2 adds per-tensor statistics so
+// that ranges can be recomputed with another method without the data;
+// version 1 files (ranges only) are still read.
+//
+//===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/Calibration.h"
 
@@ -15,6 +21,55 @@ void CalibrationTable::set(llvm::StringRef name, TensorRange range) {
     order.push_back(name.str());
   else
     it->second = range;
+}
+
+/// Reads one side of a histogram: {"width": w, "counts": [...]}.
+static bool readSide(const llvm::json::Object *side, double &width,
+                     std::array<uint64_t, Histogram::kBins> &counts) {
+  if (!side)
+    return false;
+  auto w = side->getNumber("width");
+  const llvm::json::Array *c = side->getArray("counts");
+  if (!w || *w < 0 || !c || c->size() > Histogram::kBins)
+    return false;
+  width = *w;
+  for (auto [i, v] : llvm::enumerate(*c)) {
+    auto n = v.getAsInteger();
+    if (!n || *n < 0)
+      return false;
+    counts[i] = *n;
+  }
+  return true;
+}
+
+static std::optional<TensorStatistics>
+readStatistics(const llvm::json::Object &t) {
+  const llvm::json::Object *h = t.getObject("histogram");
+  auto min = t.getNumber("observed_min"), max = t.getNumber("observed_max");
+  auto count = t.getInteger("count");
+  if (!h || !min || !max || !count || *count < 0)
+    return std::nullopt;
+  TensorStatistics s;
+  s.min = *min;
+  s.max = *max;
+  s.count = *count;
+  if (s.count == 0) {
+    s.min = INFINITY;
+    s.max = -INFINITY;
+  }
+  auto mmin = t.getNumber("moving_average_min"),
+       mmax = t.getNumber("moving_average_max");
+  if (mmin && mmax) {
+    s.hasMovingAverage = true;
+    s.movingMin = *mmin;
+    s.movingMax = *mmax;
+  }
+  if (!readSide(h->getObject("positive"), s.histogram.positiveWidth,
+                s.histogram.positive) ||
+      !readSide(h->getObject("negative"), s.histogram.negativeWidth,
+                s.histogram.negative))
+    return std::nullopt;
+  return s;
 }
 
 llvm::Expected<CalibrationTable>
@@ -42,6 +97,10 @@ quantc::readCalibrationFile(llvm::StringRef path) {
     table.method = method->str();
   if (auto n = root->getInteger("num_samples"))
     table.numSamples = *n;
+  if (auto p = root->getNumber("percentile"))
+    table.percentile = *p;
+  if (auto c = root->getNumber("moving_average_constant"))
+    table.movingAverageConstant = *c;
   // json::Object is unordered: sort names for a deterministic order.
   std::vector<std::string> names;
   for (const auto &entry : *tensors)
@@ -57,8 +116,29 @@ quantc::readCalibrationFile(llvm::StringRef path) {
           "calibration file '%s': tensor '%s' needs numbers \"min\" <= \"max\"",
           path.str().c_str(), name.c_str());
     table.set(name, {*min, *max});
+    if (t->get("histogram")) {
+      std::optional<TensorStatistics> stats = readStatistics(*t);
+      if (!stats)
+        return createStringError(
+            llvm::inconvertibleErrorCode(),
+            "calibration file '%s': tensor '%s' has malformed statistics "
+            "(observed_min, observed_max, count, histogram)",
+            path.str().c_str(), name.c_str());
+      table.stats[name] = *stats;
+    }
   }
   return table;
+}
+
+static llvm::json::Object
+writeSide(double width, const std::array<uint64_t, Histogram::kBins> &counts) {
+  size_t used = counts.size();
+  while (used > 0 && counts[used - 1] == 0)
+    --used;
+  llvm::json::Array c;
+  for (size_t i = 0; i < used; ++i)
+    c.push_back(int64_t(counts[i]));
+  return llvm::json::Object{{"width", width}, {"counts", std::move(c)}};
 }
 
 llvm::Error quantc::writeCalibrationFile(llvm::StringRef path,
@@ -66,17 +146,40 @@ llvm::Error quantc::writeCalibrationFile(llvm::StringRef path,
   llvm::json::Object tensors;
   for (const std::string &name : table.order) {
     const TensorRange &r = table.ranges.find(name)->second;
-    tensors[name] = llvm::json::Object{{"min", r.min}, {"max", r.max}};
+    llvm::json::Object t{{"min", r.min}, {"max", r.max}};
+    auto it = table.stats.find(name);
+    if (it != table.stats.end()) {
+      const TensorStatistics &s = it->second;
+      bool seen = s.count > 0;
+      t["observed_min"] = seen ? s.min : 0.0;
+      t["observed_max"] = seen ? s.max : 0.0;
+      t["count"] = int64_t(s.count);
+      if (s.hasMovingAverage) {
+        t["moving_average_min"] = s.movingMin;
+        t["moving_average_max"] = s.movingMax;
+      }
+      const Histogram &h = s.histogram;
+      t["histogram"] = llvm::json::Object{
+          {"bins", Histogram::kBins},
+          {"positive", writeSide(h.positiveWidth, h.positive)},
+          {"negative", writeSide(h.negativeWidth, h.negative)}};
+    }
+    tensors[name] = std::move(t);
   }
-  llvm::json::Value root = llvm::json::Object{{"version", 1},
-                                              {"method", table.method},
-                                              {"num_samples", table.numSamples},
-                                              {"tensors", std::move(tensors)}};
+  llvm::json::Object root{{"version", table.stats.empty() ? 1 : 2},
+                          {"method", table.method},
+                          {"num_samples", table.numSamples},
+                          {"tensors", std::move(tensors)}};
+  if (table.method == "percentile")
+    root["percentile"] = table.percentile;
+  if (!table.stats.empty())
+    root["moving_average_constant"] = table.movingAverageConstant;
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)
     return createStringError(ec, "cannot write calibration file '%s'",
                              path.str().c_str());
-  os << llvm::formatv("{0:2}", root) << "\n";
+  // Compact: a histogram is up to 2 x 2048 counts per tensor.
+  os << llvm::json::Value(std::move(root)) << "\n";
   return llvm::Error::success();
 }

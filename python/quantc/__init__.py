@@ -83,12 +83,22 @@ def compile(
     int16_nodes=(),
     exclude_nodes=(),
     exclude_op_types=(),
+    calibration_method=None,
+    percentile=None,
+    moving_average_constant=None,
+    strict=False,
     extra_args=(),
 ):
     """Compiles an ONNX model with quantc and returns the output path.
 
-    calibration_data is a .npy path or an array of samples (one per row),
-    written to a temporary float32 .npy for the compiler. emit defaults from
+    calibration_data is a path (a .npy, a .npz keyed by input name, or a
+    directory of one-sample .npy/.npz files), an array of samples (one per
+    row; written to a temporary .npy, float32 unless it holds integers), or
+    a dict {input_name: array of samples} (written to a temporary .npz).
+    calibration_method is "minmax" (the compiler's default),
+    "moving-average", "percentile", "entropy" or "mse"; percentile and
+    moving_average_constant parameterise those methods; strict=True rejects
+    samples containing NaN/Inf instead of skipping them. emit defaults from
     the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s). Raises
     CompileError with the compiler's diagnostics if it fails.
 
@@ -113,6 +123,9 @@ def compile(
         "--load-calibration": load_calibration,
         "--mode": mode,
         "--activation-type": activation_type,
+        "--calibration-method": calibration_method,
+        "--percentile": percentile,
+        "--moving-average-constant": moving_average_constant,
     }
     for flag, names in (
         ("--int16-nodes", int16_nodes),
@@ -122,9 +135,13 @@ def compile(
         if names:
             options[flag] = ",".join(names)
     with tempfile.TemporaryDirectory(prefix="quantc-") as tmp:
-        if calibration_data is not None and not isinstance(calibration_data, (str, os.PathLike)):
+        if isinstance(calibration_data, dict):
+            path = Path(tmp) / "calibration.npz"
+            np.savez(path, **{name: _calibration_array(a) for name, a in calibration_data.items()})
+            calibration_data = path
+        elif calibration_data is not None and not isinstance(calibration_data, (str, os.PathLike)):
             path = Path(tmp) / "calibration.npy"
-            np.save(path, np.ascontiguousarray(calibration_data, dtype=np.float32))
+            np.save(path, _calibration_array(calibration_data))
             calibration_data = path
         options["--calibration-data"] = calibration_data
         command = [str(find_binary()), "compile", str(model), "-o", str(output)]
@@ -135,11 +152,22 @@ def compile(
             command.append("--per-tensor-weights")
         if symmetric_activations:
             command.append("--symmetric-activations")
+        if strict:
+            command.append("--strict")
         command += [str(arg) for arg in extra_args]
         result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise CompileError(command, result.returncode, result.stderr)
     return output
+
+
+def _calibration_array(array):
+    """Samples as the compiler reads them: integer arrays (e.g. Gather
+    indices) keep their dtype, everything else becomes float32."""
+    array = np.asarray(array)
+    if array.dtype.kind in "iu":
+        return np.ascontiguousarray(array)
+    return np.ascontiguousarray(array, dtype=np.float32)
 
 
 TensorSpec = namedtuple("TensorSpec", ["name", "shape", "dtype"])

@@ -23,6 +23,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -51,20 +52,41 @@ cl::opt<std::string>
               cl::cat(category));
 cl::opt<std::string> calibrationData(
     "calibration-data",
-    cl::desc(".npy file of representative inputs, one sample per row"),
-    cl::value_desc("file.npy"), cl::cat(category));
+    cl::desc("Representative inputs: a .npy (one sample per row), a .npz "
+             "(one array per input, keyed by input name) or a directory of "
+             ".npy/.npz files (one sample each)"),
+    cl::value_desc("file.npy|file.npz|dir"), cl::cat(category));
 cl::opt<std::string>
     saveCalibration("save-calibration",
-                    cl::desc("Write the calibration ranges (JSON)"),
+                    cl::desc("Write the calibration statistics and ranges "
+                             "(JSON)"),
                     cl::value_desc("file.json"), cl::cat(category));
 cl::opt<std::string> loadCalibration(
     "load-calibration",
-    cl::desc("Read calibration ranges (JSON) instead of running calibration"),
+    cl::desc("Read calibration ranges (JSON) instead of running calibration; "
+             "with another --calibration-method the ranges are recomputed "
+             "from the stored histograms"),
     cl::value_desc("file.json"), cl::cat(category));
-cl::opt<std::string>
-    calibrationMethod("calibration-method",
-                      cl::desc("How ranges are chosen: minmax"),
-                      cl::init("minmax"), cl::cat(category));
+cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How ranges are chosen: minmax (default), moving-average, "
+             "percentile, entropy, mse"),
+    cl::init("minmax"), cl::cat(category));
+cl::opt<double> percentile(
+    "percentile",
+    cl::desc("percentile method: keep the [(100-P)th, Pth] percentiles "
+             "(default 99.99)"),
+    cl::value_desc("P"), cl::init(99.99), cl::cat(category));
+cl::opt<double> movingAverageConstant(
+    "moving-average-constant",
+    cl::desc("moving-average method: c in min += c * (sample_min - min) "
+             "(default 0.01)"),
+    cl::value_desc("c"), cl::init(0.01), cl::cat(category));
+cl::opt<bool> strictCalibration(
+    "strict",
+    cl::desc("Reject calibration samples containing NaN or Inf instead of "
+             "skipping them"),
+    cl::cat(category));
 enum class Precision { Int8, Fp32 };
 cl::opt<Precision> precision(
     "precision", cl::desc("Numeric precision of the compiled model"),
@@ -274,23 +296,66 @@ int compile() {
     if (failed(quantize.run(*module)))
       return 1;
   } else if (precision == Precision::Int8) {
-    if (calibrationMethod != "minmax")
-      return fail("calibration method '" + calibrationMethod +
-                  "' is not implemented (available: minmax)");
+    auto method = parseCalibrationMethod(calibrationMethod);
+    if (!method)
+      return fail("unknown --calibration-method '" + calibrationMethod +
+                  "' (available: minmax, moving-average, percentile, "
+                  "entropy, mse)");
+    if (!(percentile >= 50 && percentile <= 100))
+      return fail("--percentile must be in [50, 100], got " +
+                  llvm::formatv("{0}", percentile.getValue()).str());
+    if (!(movingAverageConstant > 0 && movingAverageConstant <= 1))
+      return fail("--moving-average-constant must be in (0, 1], got " +
+                  llvm::formatv("{0}", movingAverageConstant.getValue()).str());
+    CalibrationOptions calibOptions;
+    calibOptions.method = *method;
+    calibOptions.percentile = percentile;
+    calibOptions.movingAverageConstant = movingAverageConstant;
+    calibOptions.strict = strictCalibration;
     std::string calibFile = loadCalibration;
     llvm::SmallString<128> tempFile;
-    if (calibFile.empty()) {
+    std::optional<CalibrationTable> table;
+    if (!calibFile.empty()) {
+      // A method (or parameter) given explicitly and different from the
+      // file's: recompute the ranges from the stored statistics.
+      auto loaded = readCalibrationFile(calibFile);
+      if (!loaded)
+        return fail(llvm::toString(loaded.takeError()));
+      bool methodGiven = calibrationMethod.getNumOccurrences() ||
+                         percentile.getNumOccurrences() ||
+                         movingAverageConstant.getNumOccurrences();
+      bool differs = loaded->method != calibrationMethod ||
+                     (*method == CalibrationMethod::Percentile &&
+                      loaded->percentile != percentile) ||
+                     (*method == CalibrationMethod::MovingAverage &&
+                      loaded->movingAverageConstant != movingAverageConstant);
+      if (methodGiven && differs) {
+        if (loaded->stats.empty())
+          return fail("calibration file '" + calibFile + "' holds only " +
+                      loaded->method +
+                      " ranges, no statistics: rerun calibration with "
+                      "--calibration-data to use --calibration-method " +
+                      calibrationMethod);
+        if (llvm::Error err = recomputeRanges(*loaded, calibOptions))
+          return fail("calibration file '" + calibFile +
+                      "': " + llvm::toString(std::move(err)));
+        table = std::move(*loaded);
+      } else if (!saveCalibration.empty()) {
+        table = std::move(*loaded);
+      }
+    } else {
       if (calibrationData.empty())
-        return fail("int8 compilation needs --calibration-data FILE.npy or "
-                    "--load-calibration FILE.json (or use --precision fp32)");
-      auto samples = readNpy(calibrationData);
-      if (!samples)
-        return fail(llvm::toString(samples.takeError()));
+        return fail("int8 compilation needs --calibration-data FILE.npy "
+                    "(or .npz, or a directory) or --load-calibration "
+                    "FILE.json (or use --precision fp32)");
       TimingScope calibrationTimer = rootTimer.nest("calibration");
-      auto table = calibrateMinMax(*module, *samples);
+      auto calibrated = calibrate(*module, calibrationData, calibOptions);
       calibrationTimer.stop();
-      if (!table)
-        return fail(llvm::toString(table.takeError()));
+      if (!calibrated)
+        return fail(llvm::toString(calibrated.takeError()));
+      table = std::move(*calibrated);
+    }
+    if (table) {
       calibFile = saveCalibration;
       if (calibFile.empty()) {
         int fd;
