@@ -7,6 +7,7 @@ FX post-training quantization on the same calibration data.
     /usr/bin/python3 bench/accuracy/run.py --out DIR [--quantc PATH]
         [--zoo ZOODIR [--zoo-models a,b,...]] [--methods m1,m2,...]
         [--doc docs/accuracy.md]
+    /usr/bin/python3 bench/accuracy/run.py --out DIR --render [--doc ...]
 
 DIR caches the trained digits models and holds the compiled libraries and
 results.json. A calibration method the compiler does not implement (its
@@ -23,6 +24,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -63,10 +65,19 @@ _UNSUPPORTED = re.compile(
 
 def compile_model(binary, model, output, flags, emit="shared"):
     command = [str(binary), "compile", str(model), "-o", str(output), "--emit", emit, *flags]
-    for attempt in range(3):
-        result = subprocess.run(command, capture_output=True, text=True)
-        # The binary may be mid-relink ("Text file busy", missing): retry.
-        if result.returncode != 0 and (not Path(binary).exists() or "Text file busy" in result.stderr):
+    # The binary may be mid-relink (missing, not executable, "Text file
+    # busy"): wait for it, up to about three minutes.
+    for attempt in range(19):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True)
+        except OSError as err:
+            if attempt == 18:
+                raise
+            print(f"  {binary}: {err}; retrying in 10 s", file=sys.stderr, flush=True)
+            time.sleep(10)
+            continue
+        if result.returncode != 0 and attempt < 18 and (
+                not Path(binary).exists() or "Text file busy" in result.stderr):
             time.sleep(10)
             continue
         break
@@ -329,7 +340,8 @@ def write_doc(path, results, meta):
     add(f"```\n{meta['command']}\n```\n")
     add(f"- date: {meta['date']}")
     add(f"- machine: {meta['machine']}")
-    add(f"- compiler: `{meta['quantc']}` (source tree {meta['quantc_tree']})")
+    add(f"- compiler: a copy of `{meta['quantc']}` taken when the run started (source tree "
+        f"{meta['quantc_tree']})")
     add(f"- PyTorch {torch.__version__}, quantized engines in this build: "
         f"{', '.join(torch.backends.quantized.supported_engines)}")
     add(f"- total wall time: {meta['wall_s']:.0f} s (digits: {meta['digits_s']:.0f} s"
@@ -428,12 +440,14 @@ def write_doc(path, results, meta):
              if not isinstance(cell["value"], dict)]
     if notes:
         add("## Cells without a figure\n")
-        seen = set()
+        grouped = {}
         for where, key, why in notes:
-            if (key.split("/")[0], why) in seen:
-                continue
-            seen.add((key.split("/")[0], why))
-            add(f"- {key} ({where} and any other with the same reason): {why}")
+            entry = grouped.setdefault(why, ([], []))
+            for item, names in ((key.split("/")[0], entry[0]), (where, entry[1])):
+                if item not in names:
+                    names.append(item)
+        for why, (keys, wheres) in grouped.items():
+            add(f"- {', '.join(f'`{k}`' for k in keys)} on {', '.join(wheres)}: {why}")
         add("")
     add("## Timings\n")
     add("| part | wall (s) | quantc int8 compile (s, per variant, min-max) |")
@@ -516,21 +530,22 @@ numbers):
   residual add; MobileNet adds the float round trips described next.
 - **Float fallback.** ReLU6 (ONNX `Clip(0, 6)`) is not fused into the
   preceding convolution the way ReLU is: the convolution's int8 output keeps
-  the pre-activation range (negative values included, about half the int8
-  codes spent on values ReLU6 then discards), is dequantized, clipped in
+  the pre-activation range (negative values included: int8 codes spent on
+  values ReLU6 then discards), is dequantized, clipped in
   float and requantized. Global average pooling also runs in float. Both are
   visible in the table above (`qc.unary` and `qc.pool` in the float column).
   Fusing `Clip(0, 6)` into the conv/fully_connected clamp and an integer
   average pool would remove those round trips and the extra rounding.
-- **Depthwise convolutions** have 9 weights per output channel, so
-  per-tensor weights suffer most there (one scale for channels whose ranges
-  differ by an order of magnitude); compare the per-tensor and per-channel
-  rows of `mobilenet` and `mobilenet_v2`.
+- **Per-tensor weights** use one scale for all output channels, so every
+  channel whose weights span a smaller range than the largest one loses
+  resolution; how much depends on how unequal the channels are (BatchNorm
+  folding multiplies each channel by its own gamma / sigma, which spreads
+  them). The "per-tensor weights cost" observations quantify it per model.
 - **Zoo figures** use random weights and N(0, 1) inputs with 8 calibration
   samples: they compare methods and engines on the same footing but are not
-  the accuracy a trained network reaches. Deep random networks (resnet50,
-  mobilenet_v2) accumulate quantization noise layer after layer, which is
-  why their SQNR is lower than resnet18's.
+  the accuracy a trained network reaches; a deep random network accumulates
+  quantization noise layer after layer, so its SQNR says little about the
+  top-1 a trained one would keep.
 - **PyTorch's qnnpack kernels and ReLU6.** In this PyTorch build (1.13) the
   qnnpack FX model of a network with a ReLU6 after a convolution is broken:
   the qnnpack convolution returns a channels-last quint8 tensor and the
@@ -556,7 +571,14 @@ def main(argv=None):
     parser.add_argument("--digits-models", default=",".join(models.MODELS))
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--doc", default=str(REPO_ROOT / "docs" / "accuracy.md"))
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite --doc from OUT/results.json of an earlier run (its command is kept)")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads((Path(args.out) / "results.json").read_text())
+        write_doc(args.doc, saved["results"], saved["meta"])
+        print(f"wrote {args.doc} from {Path(args.out) / 'results.json'}")
+        return 0
     args.methods = [m for m in args.methods.split(",") if m]
     if not Path(args.quantc).exists():
         parser.error(f"quantc binary {args.quantc} does not exist (pass --quantc)")
@@ -568,6 +590,22 @@ def main(argv=None):
 
     torch.set_num_threads(1)
     start = time.perf_counter()
+    # Every cell comes from one compiler: a snapshot of the binary, taken
+    # before anything runs (the source tree may relink it meanwhile).
+    tree = compiler_tree(args.quantc)
+    snapshot = Path(args.out) / "bin" / "quantc"
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(19):
+        try:
+            shutil.copy2(args.quantc, snapshot)
+            if subprocess.run([str(snapshot), "compile", "--help"], capture_output=True).returncode == 0:
+                break
+        except OSError:
+            pass
+        if attempt == 18:
+            parser.error(f"{args.quantc} does not run (compile --help failed)")
+        time.sleep(10)
+    source_binary, args.quantc = args.quantc, str(snapshot)
     runner = Runner(args)
     results = {"digits": {}, "zoo": {}}
     for name in digits_names:
@@ -577,12 +615,11 @@ def main(argv=None):
     for name in zoo_names:
         print(f"[zoo] {name}", flush=True)
         results["zoo"][name] = runner.zoo(Path(args.zoo), name)
-    tree = compiler_tree(args.quantc)
     meta = {
         "command": "/usr/bin/python3 bench/accuracy/run.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
-        "quantc": args.quantc,
+        "quantc": source_binary,
         "quantc_tree": tree,
         "methods": args.methods,
         "wall_s": time.perf_counter() - start,
