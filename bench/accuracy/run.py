@@ -122,7 +122,12 @@ def fx_ptq(model, engine, calib, example_shape):
     with torch.no_grad():
         for sample in calib:
             prepared(torch.from_numpy(np.ascontiguousarray(sample)).reshape(example_shape))
-    return convert_fx(copy.deepcopy(prepared)), convert_to_reference_fx(prepared)
+    kernels = convert_fx(copy.deepcopy(prepared))
+    if "quantize_per_tensor" not in kernels.code:
+        raise Unsupported("FX PTQ quantized nothing: the converted graph has no quantize op (the FX tracer "
+                          "does not trace into torch.nn modules such as nn.TransformerEncoder, so the "
+                          "default qconfig mapping leaves the model in float)")
+    return kernels, convert_to_reference_fx(prepared)
 
 
 def fx_outputs(quantized, samples, shape):
@@ -555,6 +560,11 @@ numbers):
   model simulated in float (`convert_to_reference_fx`: identical
   quantization parameters, float arithmetic between quantize/dequantize),
   which is what qnnpack's quantization would give without the kernel bug.
+- **FX and the transformer.** FX's symbolic tracer treats every `torch.nn`
+  module as a leaf, so `nn.TransformerEncoder` is one opaque call and the
+  default qconfig mapping quantizes nothing in it; FX PTQ of that model
+  would need a custom tracer or rewritten layers, so its cells are "n/a"
+  rather than a float model's SQNR.
 - **Granularity in FX.** The FX column is not a free choice of granularity:
   onednn's default is per-channel, qnnpack's per-tensor, so each sits next to
   the matching quantc row. FX also fuses conv-BN-ReLU before observing, as
