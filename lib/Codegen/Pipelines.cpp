@@ -27,6 +27,16 @@ void quantc::buildSimplifyPipeline(OpPassManager &pm) {
 
 void quantc::buildQuantizePipeline(OpPassManager &pm,
                                    const QuantizePipelineOptions &options) {
+  if (options.mode == "dynamic") {
+    qc::QCDynamicQuantizeOptions dynamic;
+    dynamic.perChannel = options.perChannel;
+    dynamic.excludeNodes.assign(options.excludeNodes.begin(),
+                                options.excludeNodes.end());
+    dynamic.excludeOpTypes.assign(options.excludeOpTypes.begin(),
+                                  options.excludeOpTypes.end());
+    pm.addNestedPass<func::FuncOp>(qc::createQCDynamicQuantize(dynamic));
+    return;
+  }
   qc::QCInsertQDQOptions insert;
   insert.calibrationFile = options.calibrationFile;
   insert.perChannel = options.perChannel;

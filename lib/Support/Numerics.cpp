@@ -91,3 +91,28 @@ int64_t quantc::quantizeToStorage(double x, double scale, int64_t zeroPoint,
   return static_cast<int64_t>(
       std::clamp(q, static_cast<double>(qmin), static_cast<double>(qmax)));
 }
+
+QuantizedWeights quantc::quantizeWeights(const float *values, int64_t size,
+                                         int64_t channels, bool perChannel) {
+  int64_t k = size / channels;
+  auto absMax = [&](int64_t begin, int64_t end) {
+    double m = 0;
+    for (int64_t i = begin; i < end; ++i)
+      m = std::max(m, std::abs(static_cast<double>(values[i])));
+    return m;
+  };
+  QuantizedWeights w;
+  if (perChannel) {
+    for (int64_t c = 0; c < channels; ++c)
+      w.scales.push_back(computeWeightScale(absMax(c * k, (c + 1) * k)));
+  } else {
+    w.scales.push_back(computeWeightScale(absMax(0, size)));
+  }
+  w.codes.resize(size);
+  for (int64_t i = 0; i < size; ++i) {
+    double s = w.scales[w.scales.size() == 1 ? 0 : i / k];
+    w.codes[i] =
+        static_cast<int8_t>(quantizeToStorage(values[i], s, 0, -127, 127));
+  }
+  return w;
+}

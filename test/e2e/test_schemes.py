@@ -11,6 +11,7 @@ import onnx
 import pytest
 
 import ops_model
+import qdq_models
 import reference
 from e2e_util import describe_difference, quantc, run_model, same_bits
 
@@ -156,3 +157,44 @@ def test_weight_only(quantc_bin, digits, tmp_path, report):
     fp = quantc.compile(model, tmp_path / "fp.o", precision="fp32").stat().st_size
     report["weight_only_object_bytes"] = [wo, fp]
     assert wo < fp
+
+
+def dynamic_reference(graph, x, per_channel=True):
+    """The dynamic-mode model (docs/quantization.md, "Modes") in numpy: each
+    fully connected layer quantizes its input with ONNX DynamicQuantizeLinear,
+    multiplies the uint8 codes by the int8 weights exactly and rescales in
+    float32: y = f32(acc) * (s_x * s_w[n]) + b[n]."""
+    env = {graph.inputs[0][0]: x.reshape(graph.inputs[0][1]).astype(np.float32)}
+    for op in graph.ops:
+        v = env[op.inputs[0]]
+        if op.kind == "reshape":
+            env[op.output] = reference._reshape(v, op)
+            continue
+        q, s_x, zp = qdq_models.dynamic_quantize_linear(v)
+        wq, s_w = reference.weight_params(op.weight, per_channel)
+        acc = (q.astype(np.int64) - int(zp)) @ wq.T
+        y = acc.astype(np.float32) * (np.float32(s_x) * s_w)
+        if op.bias is not None:
+            y = y + op.bias
+        env[op.output] = np.maximum(y, np.float32(0)) if op.relu else y
+    return env[graph.outputs[0]]
+
+
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per-channel", "per-tensor"])
+def test_dynamic_mode(quantc_bin, digits, tmp_path, report, per_channel):
+    """Activation ranges computed by the emitted code at run time, bit for
+    bit against the numpy model, with no calibration data."""
+    model = digits["model"]
+    so = quantc.compile(model, tmp_path / "dyn.so", mode="dynamic", per_channel=per_channel)
+    x = np.load(digits["test_x"])
+    outputs = run_model(quantc.load(so), x)
+    graph = reference.import_model(model)
+    expected = np.stack([dynamic_reference(graph, s, per_channel) for s in x])
+    identical = same_bits(outputs, expected)
+    report[f"dynamic_{'channel' if per_channel else 'tensor'}_equals_reference"] = identical
+    assert identical, describe_difference(outputs, expected)
+    accuracy = 100.0 * float((outputs.reshape(len(x), -1).argmax(1) == np.load(digits["test_y"])).mean())
+    report[f"dynamic_{'channel' if per_channel else 'tensor'}_accuracy"] = accuracy
+    assert accuracy >= digits["float_accuracy"] - 0.5
+    mlir = quantc.compile(model, tmp_path / "dyn.mlir", mode="dynamic").read_text()
+    assert mlir.count("qc.dynamic_quantize") == 3 and "quant." not in mlir

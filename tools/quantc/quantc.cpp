@@ -278,17 +278,18 @@ int compile() {
       if (failed(quantize.run(*module)))
         return 1;
     }
-  } else if (precision == Precision::Int8 && quantMode == Mode::Dynamic) {
-    return fail("--mode dynamic is not implemented yet");
-  } else if (precision == Precision::Int8 && quantMode == Mode::WeightOnly) {
+  } else if (precision == Precision::Int8 && quantMode != Mode::Static) {
+    const char *modeName =
+        quantMode == Mode::Dynamic ? "dynamic" : "weight-only";
     if (!calibrationData.empty() || !loadCalibration.empty())
-      llvm::errs() << "quantc: warning: --mode weight-only needs no "
-                      "calibration; the calibration data is ignored\n";
+      llvm::errs() << "quantc: warning: --mode " << modeName
+                   << " needs no calibration; the calibration data is "
+                      "ignored\n";
     PassManager quantize(&context);
     if (failed(applyCLOptions(quantize)))
       return 1;
     QuantizePipelineOptions options;
-    options.mode = "weight-only";
+    options.mode = modeName;
     options.perChannel = !perTensorWeights;
     options.excludeNodes = excludeNodes;
     options.excludeOpTypes = excludeOpTypes;

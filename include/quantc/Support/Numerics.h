@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace quantc {
 
@@ -52,6 +53,15 @@ ActivationParams computeActivationParams(double min, double max,
 
 /// Symmetric int8 weight scale for a maximum magnitude `absMax`.
 float computeWeightScale(double absMax);
+
+/// Weights `[channels, ...]` (row-major `values`) quantized to int8
+/// symmetric, one scale per channel (dimension 0) or one for the tensor.
+struct QuantizedWeights {
+  std::vector<int8_t> codes;
+  std::vector<double> scales;
+};
+QuantizedWeights quantizeWeights(const float *values, int64_t size,
+                                 int64_t channels, bool perChannel);
 
 /// Decomposes `m` (> 0) into M in [2^30, 2^31) and shift S <= 62; nullopt
 /// when `m` is not finite, not positive, or needs a shift below 1.

@@ -85,6 +85,25 @@ bool quantc::qc::movesDataOnly(Operation *op) {
   return isa<ReshapeOp, TransposeOp, SliceOp>(op);
 }
 
+OpIdentity quantc::qc::identifyOp(Operation *op) {
+  OpIdentity id;
+  id.types.insert(op->getName().stripDialect());
+  op->getLoc()->walk([&](Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      id.names.insert(name.getName().getValue());
+    if (auto fused = dyn_cast<FusedLoc>(loc))
+      if (auto info = dyn_cast_or_null<DictionaryAttr>(fused.getMetadata())) {
+        if (auto node = info.getAs<StringAttr>("onnx_node"))
+          if (!node.getValue().empty())
+            id.names.insert(node.getValue());
+        if (auto type = info.getAs<StringAttr>("onnx_op"))
+          id.types.insert(type.getValue());
+      }
+    return WalkResult::advance();
+  });
+  return id;
+}
+
 SmallVector<double> quantc::qc::getQuantScales(Type element) {
   if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
     return {t.getScale()};

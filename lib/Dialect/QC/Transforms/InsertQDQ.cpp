@@ -43,32 +43,6 @@ Type dequantizedFrom(Value v) {
   return {};
 }
 
-/// Names an op answers to for --exclude-nodes / --int16-nodes (its tensor
-/// names and ONNX node names, including those of ops fused into it) and
-/// its operator types (ONNX types and the qc op name).
-struct OpIdentity {
-  llvm::StringSet<> names, types;
-};
-
-OpIdentity identify(Operation *op) {
-  OpIdentity id;
-  id.types.insert(op->getName().stripDialect());
-  op->getLoc()->walk([&](Location loc) {
-    if (auto name = dyn_cast<NameLoc>(loc))
-      id.names.insert(name.getName().getValue());
-    if (auto fused = dyn_cast<FusedLoc>(loc))
-      if (auto info = dyn_cast_or_null<DictionaryAttr>(fused.getMetadata())) {
-        if (auto node = info.getAs<StringAttr>("onnx_node"))
-          if (!node.getValue().empty())
-            id.names.insert(node.getValue());
-        if (auto type = info.getAs<StringAttr>("onnx_op"))
-          id.types.insert(type.getValue());
-      }
-    return WalkResult::advance();
-  });
-  return id;
-}
-
 struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
   using QCInsertQDQBase::QCInsertQDQBase;
 
@@ -144,7 +118,7 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
   bool isExcluded(Operation *op) {
     if (!isa_and_nonnull<QCDialect>(op ? op->getDialect() : nullptr))
       return true;
-    OpIdentity id = identify(op);
+    OpIdentity id = identifyOp(op);
     bool excluded = false;
     for (const std::string &name : excludeNodes)
       if (id.names.contains(name)) {
@@ -180,7 +154,7 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
       return;
     if (!isExcluded(op))
       quantized.insert(op);
-    OpIdentity id = identify(op);
+    OpIdentity id = identifyOp(op);
     for (const std::string &name : int16Nodes) {
       if (!id.names.contains(name))
         continue;
@@ -271,25 +245,10 @@ void InsertQDQPass::quantizeWeights(Operation *op, double inputScale,
   auto wType = cast<RankedTensorType>(weightValue.getType());
   int64_t n = wType.getDimSize(0), k = wType.getNumElements() / n;
 
-  SmallVector<double> scales;
-  auto absMax = [&](int64_t begin, int64_t end) {
-    double m = 0;
-    for (int64_t i = begin; i < end; ++i)
-      m = std::max(m, std::abs(static_cast<double>((*values)[i])));
-    return m;
-  };
-  if (perChannel) {
-    for (int64_t c = 0; c < n; ++c)
-      scales.push_back(computeWeightScale(absMax(c * k, (c + 1) * k)));
-  } else {
-    scales.push_back(computeWeightScale(absMax(0, n * k)));
-  }
-  SmallVector<int8_t> q(values->size());
-  for (int64_t i = 0; i < n * k; ++i) {
-    double s = scales[scales.size() == 1 ? 0 : i / k];
-    q[i] =
-        static_cast<int8_t>(quantizeToStorage((*values)[i], s, 0, -127, 127));
-  }
+  QuantizedWeights qw =
+      quantc::quantizeWeights(values->data(), n * k, n, perChannel);
+  SmallVector<double> scales(qw.scales.begin(), qw.scales.end());
+  SmallVector<int8_t> q(qw.codes.begin(), qw.codes.end());
 
   auto i8 = IntegerType::get(ctx, 8);
   auto i32 = IntegerType::get(ctx, 32);

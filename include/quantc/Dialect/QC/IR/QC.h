@@ -20,6 +20,7 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "quantc/Dialect/QC/IR/QCOpsDialect.h.inc"
 #include "quantc/Dialect/QC/IR/QCOpsEnums.h.inc"
@@ -60,6 +61,15 @@ bool movesDataOnly(mlir::Operation *op);
 /// points (dynamic quantization). Such a model is compiled without
 /// calibration.
 bool isPrequantized(mlir::ModuleOp module);
+
+/// Names an op answers to for --exclude-nodes / --int16-nodes (its tensor
+/// names and ONNX node names, including those of ops fused into it) and
+/// its operator types (ONNX types and the qc op name), read from its
+/// location.
+struct OpIdentity {
+  llvm::StringSet<> names, types;
+};
+OpIdentity identifyOp(mlir::Operation *op);
 
 /// Scales of a quantized element type: one for a per-tensor type, one per
 /// channel for a per-axis type; empty for anything else.

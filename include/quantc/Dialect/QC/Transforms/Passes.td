@@ -63,6 +63,43 @@ def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def QCDynamicQuantize : Pass<"qc-dynamic-quantize", "mlir::func::FuncOp"> {
+  let summary = "Quantizes activations at run time (dynamic quantization)";
+  let description = [{
+    Rewrites every float `qc.fully_connected` and `qc.conv` with a constant
+    weight into the pattern ONNX Runtime's dynamic quantizer writes: the
+    input is quantized to uint8 with its own range at run time
+    (`qc.dynamic_quantize`), multiplied with the int8 symmetric weights (per
+    output channel unless `per-channel=false`) in exact int32
+    (`qc.matmul_integer` / `qc.conv_integer`), and the accumulator is scaled
+    back to float by `input_scale * weight_scale[channel]` before the float
+    bias and activation:
+
+    ```mlir
+    %y = qc.fully_connected %x, %w, %b activation <relu> : ...
+    // becomes
+    %q, %s, %zp = qc.dynamic_quantize %x : ...
+    %acc = qc.matmul_integer %q, %wq_t, %zp, %c0 {lhs_unsigned} : ...
+    %f = qc.cast %acc : (tensor<1x4xi32>) -> tensor<1x4xf32>
+    %scale = qc.binary <mul> %s, %w_scales : ...
+    %yf = qc.binary <mul> %f, %scale : ...
+    %y = qc.add %yf, %b activation <relu> : ...
+    ```
+
+    No calibration is needed. `exclude-nodes` / `exclude-op-types` keep ops
+    in float as in `qc-insert-qdq`.
+  }];
+  let options = [
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Quantize weights per output channel (else per tensor)">,
+    ListOption<"excludeNodes", "exclude-nodes", "std::string",
+               "Nodes kept in float (ONNX node or output tensor names)">,
+    ListOption<"excludeOpTypes", "exclude-op-types", "std::string",
+               "Operator types kept in float (ONNX or qc op names)">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def QCInstrument : Pass<"qc-instrument", "mlir::ModuleOp"> {
   let summary = "Returns every named activation so calibration can observe it";
   let description = [{
