@@ -13,7 +13,7 @@ import pytest
 import ops_model
 import qdq_models
 import reference
-from e2e_util import describe_difference, quantc, run_model, same_bits
+from e2e_util import build_harness, describe_difference, quantc, require_tools, run_harness, run_model, same_bits
 
 SCHEMES = {
     "int8": (reference.Scheme(8, True, False), {}),
@@ -198,3 +198,23 @@ def test_dynamic_mode(quantc_bin, digits, tmp_path, report, per_channel):
     assert accuracy >= digits["float_accuracy"] - 0.5
     mlir = quantc.compile(model, tmp_path / "dyn.mlir", mode="dynamic").read_text()
     assert mlir.count("qc.dynamic_quantize") == 3 and "quant." not in mlir
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [{"activation_type": "uint8", "symmetric_activations": True, "int16_nodes": ["fc2"]}, {"mode": "dynamic"}],
+    ids=["uint8-sym-16x8", "dynamic"],
+)
+def test_aarch64_matches_x86(quantc_bin, ops, tmp_path, report, flags):
+    """The target-independent arithmetic of every scheme: an ARM64 object
+    (run under qemu) gives the x86 outputs bit for bit."""
+    require_tools("aarch64-linux-gnu-gcc", "qemu-aarch64")
+    model, calibration, samples = ops
+    so = quantc.compile(model, tmp_path / "x86.so", load_calibration=calibration, **flags)
+    expected = run_model(quantc.load(so), samples)
+    obj = quantc.compile(model, tmp_path / "a64.o", load_calibration=calibration, target="aarch64-linux-gnu", **flags)
+    exe = build_harness("aarch64-linux-gnu-gcc", obj, tmp_path / "harness_a64", "-static")
+    outputs = run_harness(["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", exe], samples, expected.shape[1:], tmp_path)
+    identical = same_bits(outputs, expected)
+    report[f"scheme_aarch64_{'_'.join(flags)}_equals_x86"] = identical
+    assert identical, describe_difference(outputs, expected)
