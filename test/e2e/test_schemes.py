@@ -218,3 +218,62 @@ def test_aarch64_matches_x86(quantc_bin, ops, tmp_path, report, flags):
     identical = same_bits(outputs, expected)
     report[f"scheme_aarch64_{'_'.join(flags)}_equals_x86"] = identical
     assert identical, describe_difference(outputs, expected)
+
+
+def conv_model(seed=0):
+    """Conv (padded) -> Relu -> Conv (strided, grouped) -> Add (residual of
+    a 1x1 conv) on 1x4x8x8."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(seed)
+
+    def w(name, *shape):
+        return numpy_helper.from_array((rng.standard_normal(shape) * 0.3).astype(np.float32), name)
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w2", "b2"], ["c2"], name="conv2", pads=[1, 1, 1, 1], group=2),
+        helper.make_node("Conv", ["x", "w3"], ["c3"], name="conv3"),
+        helper.make_node("Add", ["c2", "c3"], ["y"], name="add"),
+    ]
+    graph = helper.make_graph(
+        nodes, "convs",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 8, 8])],
+        [w("w1", 8, 4, 3, 3), w("b1", 8), w("w2", 8, 4, 3, 3), w("b2", 8), w("w3", 8, 4, 1, 1)],
+    )  # fmt: skip
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_16x8_conv(quantc_bin, tmp_path, report):
+    """int16 activations through padded and grouped convs. The weights stay
+    int8, so the reference is the float model with int8-rounded weights
+    (fake-quantized with the rule of docs/quantization.md): against it only
+    activation rounding remains, which 16 bits make far smaller."""
+    model = conv_model()
+    path = tmp_path / "convs.onnx"
+    onnx.save(model, str(path))
+    for init in model.graph.initializer:
+        if init.name.startswith("w"):
+            w = onnx.numpy_helper.to_array(init)
+            wq, s_w = reference.weight_params(w.reshape(w.shape[0], -1))
+            fake = (wq * s_w.astype(np.float64)[:, None]).astype(np.float32).reshape(w.shape)
+            init.CopyFrom(onnx.numpy_helper.from_array(fake, init.name))
+    fq_path = tmp_path / "convs_fq.onnx"
+    onnx.save(model, str(fq_path))
+    rng = np.random.default_rng(1)
+    calib = rng.standard_normal((32, 1, 4, 8, 8)).astype(np.float32)
+    # Inside the calibrated ranges, so that no clamping adds error.
+    samples = calib[:16]
+    exact = run_model(quantc.load(quantc.compile(fq_path, tmp_path / "f.so", precision="fp32")), samples)
+    errors = {}
+    for name, flags in [
+        ("int8", {}),
+        ("16x8", {"int16_nodes": ["conv1", "conv2", "add"]}),
+        ("16x8-uint8", {"int16_nodes": ["conv1", "conv2", "add"], "activation_type": "uint8"}),
+    ]:
+        so = quantc.compile(path, tmp_path / f"{name}.so", calib, **flags)
+        errors[name] = float(np.abs(run_model(quantc.load(so), samples) - exact).max())
+    report["conv_max_abs_error_int8_16x8"] = errors
+    assert errors["16x8"] < errors["int8"] / 20 and errors["16x8-uint8"] < errors["int8"] / 20, errors
