@@ -76,13 +76,18 @@ def compile(
     name=None,
     save_calibration=None,
     load_calibration=None,
+    weight_clusters=None,
+    cluster_granularity=None,
     extra_args=(),
 ):
     """Compiles an ONNX model with quantc and returns the output path.
 
     calibration_data is a .npy path or an array of samples (one per row),
     written to a temporary float32 .npy for the compiler. emit defaults from
-    the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s). Raises
+    the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s).
+    weight_clusters=K (16..256, with precision="fp32") stores each float
+    weight as K-centroid codebook indices (docs/clustering.md);
+    cluster_granularity is "tensor" (default) or "channel". Raises
     CompileError with the compiler's diagnostics if it fails.
     """
     output = Path(output)
@@ -97,6 +102,8 @@ def compile(
         "--name": name,
         "--save-calibration": save_calibration,
         "--load-calibration": load_calibration,
+        "--weight-clusters": weight_clusters,
+        "--cluster-granularity": cluster_granularity,
     }
     with tempfile.TemporaryDirectory(prefix="quantc-") as tmp:
         if calibration_data is not None and not isinstance(calibration_data, (str, os.PathLike)):

@@ -28,6 +28,11 @@ void populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
 void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// The table-lookup lowering of qc.codebook_lookup (part of
+/// populateQCToLinalgPatterns).
+void populateCodebookToLinalgPatterns(QuantStorageTypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 

@@ -1,0 +1,57 @@
+// RUN: quantc-opt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: quantc-opt %s -split-input-file --qc-lower-to-llvm=name=m | FileCheck %s --check-prefix=LLVM
+
+// 4-bit indices, one table: each element computes its row-major position,
+// reads byte pos / 2, shifts by 4 * (pos & 1), masks the nibble and reads
+// the table (16 entries: no clamp needed).
+// CHECK-LABEL: func @per_tensor_4bit
+// CHECK-DAG: %[[I:.*]] = arith.constant dense<[16, 50, 84, 118]> : tensor<4xi8>
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<{{.*}}> : tensor<16xf32>
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[D0:.*]] = linalg.index 0 : index
+// CHECK: arith.muli %[[D0]], %c4
+// CHECK: %[[D1:.*]] = linalg.index 1 : index
+// CHECK: %[[POS:.*]] = arith.addi
+// CHECK: %[[HALF:.*]] = arith.shrui %[[POS]], %c1
+// CHECK: %[[BYTE:.*]] = tensor.extract %[[I]][%[[HALF]]] : tensor<4xi8>
+// CHECK: arith.andi %[[POS]], %c1
+// CHECK: arith.index_castui %{{.*}} : index to i8
+// CHECK: %[[SH:.*]] = arith.muli %{{.*}}, %c4_i8 : i8
+// CHECK: %[[NIB:.*]] = arith.shrui %[[BYTE]], %[[SH]] : i8
+// CHECK: %[[CODE:.*]] = arith.andi %[[NIB]], %c15_i8 : i8
+// CHECK: %[[E:.*]] = arith.index_castui %[[CODE]] : i8 to index
+// CHECK-NOT: arith.minui
+// CHECK: %[[V:.*]] = tensor.extract %[[T]][%[[E]]] : tensor<16xf32>
+// CHECK: linalg.yield %[[V]] : f32
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[W]] : tensor<1x4xf32>, tensor<2x4xf32>)
+// The index and table constants become read-only globals of their packed
+// size: 4 bytes and 16 floats, not 8 floats.
+// LLVM-NOT: !llvm.array<8 x f32>
+// LLVM-DAG: llvm.mlir.global private constant @{{.*}}(dense<[16, 50, 84, 118]> : tensor<4xi8>) {{.*}} : !llvm.array<4 x i8>
+// LLVM-DAG: llvm.mlir.global private constant @{{.*}} : !llvm.array<16 x f32>
+// LLVM-NOT: !llvm.array<8 x f32>
+// LLVM: llvm.func internal @m_impl
+func.func @per_tensor_4bit(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x2xf32> attributes {qc.output_names = ["y"]} {
+  %i = arith.constant dense<[16, 50, 84, 118]> : tensor<4xi8>
+  %t = arith.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0]> : tensor<16xf32>
+  %w = qc.codebook_lookup %i, %t {bits = 4 : i64} : (tensor<4xi8>, tensor<16xf32>) -> tensor<2x4xf32>
+  %0 = qc.fully_connected %x, %w : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// 8-bit indices, one table per row of 3 entries: the byte at the position
+// is the index, clamped to the table (2) and read in row d0.
+// CHECK-LABEL: func @per_channel_8bit
+// CHECK: linalg.generic
+// CHECK: %[[D0:.*]] = linalg.index 0 : index
+// CHECK: %[[POS:.*]] = arith.addi
+// CHECK: %[[B:.*]] = tensor.extract %{{.*}}[%[[POS]]] : tensor<6xi8>
+// CHECK: %[[E:.*]] = arith.index_castui %[[B]] : i8 to index
+// CHECK: %[[C:.*]] = arith.minui %[[E]], %c2
+// CHECK: tensor.extract %{{.*}}[%[[D0]], %[[C]]] : tensor<2x3xf32>
+func.func @per_channel_8bit(%i: tensor<6xi8> {qc.name = "i"}, %t: tensor<2x3xf32> {qc.name = "t"}) -> tensor<2x3xf32> attributes {qc.output_names = ["y"]} {
+  %w = qc.codebook_lookup %i, %t {bits = 8 : i64} : (tensor<6xi8>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %w : tensor<2x3xf32>
+}
