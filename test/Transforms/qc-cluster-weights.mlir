@@ -1,7 +1,11 @@
-// RUN: quantc-opt %s -split-input-file --qc-cluster-weights=clusters=16 | FileCheck %s
-// RUN: quantc-opt %s -split-input-file '--qc-cluster-weights=clusters=16 per-channel=true' | FileCheck %s --check-prefix=CHAN
-// RUN: quantc-opt %s -split-input-file --qc-cluster-weights=clusters=32 | FileCheck %s --check-prefix=K32
+// RUN: quantc-opt %s -split-input-file "--qc-cluster-weights=clusters=16 min-elements=0" | FileCheck %s
+// RUN: quantc-opt %s -split-input-file '--qc-cluster-weights=clusters=16 per-channel=true min-elements=0' | FileCheck %s --check-prefix=CHAN
+// RUN: quantc-opt %s -split-input-file "--qc-cluster-weights=clusters=32 min-elements=0" | FileCheck %s --check-prefix=K32
 // RUN: not quantc-opt %s -split-input-file --qc-cluster-weights=clusters=8 2>&1 | FileCheck %s --check-prefix=BADK
+// RUN: quantc-opt %s -split-input-file --qc-cluster-weights=clusters=16 | FileCheck %s --check-prefix=SMALL
+
+// By default weights under 1024 elements (all of these) stay float.
+// SMALL-NOT: qc.codebook_lookup
 
 // BADK: error: qc-cluster-weights: clusters must be in [16, 256], got 8
 

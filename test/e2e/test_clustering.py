@@ -120,12 +120,13 @@ def test_clustered_model(quantc_bin, models, samples, tmp_path, report, which, k
             sse = float(np.sum((rebuilt.astype(np.float64) - source) ** 2))
             assert sse <= uniform_sse(source, k) * (1 + 1e-6) + 1e-12, name
         assert not np.array_equal(weights[name], original[name]), f"{name} was not changed by clustering"
-    # Every weight big enough to shrink was clustered.
+    # Every weight of at least 1024 elements (min-elements) that clustering
+    # makes smaller was clustered.
     for name in {n.input[1] for n in model.graph.node if n.op_type in ("Conv", "Gemm")} - set(replaced):
         w = original[name]
         c = w.shape[0] if granularity == "channel" else 1
         kk = min(k, w.size // c)
-        assert (w.size * (4 if kk <= 16 else 8) + 7) // 8 + c * kk * 4 >= w.size * 4, name
+        assert w.size < 1024 or (w.size * (4 if kk <= 16 else 8) + 7) // 8 + c * kk * 4 >= w.size * 4, name
 
     # (b) the compiled model equals PyTorch with the rebuilt weights.
     so = quantc.compile(path, tmp_path / "m.so", **options)
@@ -154,7 +155,8 @@ def test_object_shrinks(quantc_bin, models, tmp_path, report):
     )
     report["clustering_mlp_object_bytes"] = {"fp32": fp32, "k16": k16, "k256": k256}
     # fp32 holds 4 bytes a weight, K=16 half a byte for the two large
-    # layers (plus 64-byte tables), K=256 one byte (plus 1 KiB tables).
+    # layers (plus 64-byte tables), K=256 one byte (plus 1 KiB tables); the
+    # 320-weight last layer stays float.
     big = 64 * 64 + 32 * 64
     assert fp32 - k16 >= 3 * big, (fp32, k16)
     assert k256 - k16 >= big // 2 - 2 * 1024, (k256, k16)

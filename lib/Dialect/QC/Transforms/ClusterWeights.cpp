@@ -203,7 +203,7 @@ struct ClusterWeightsPass
   }
 
   /// The clustered form of `weight`, or null when it is not a float
-  /// constant or would not get smaller.
+  /// constant, is small, or would not get smaller.
   Value cluster(Value weight) {
     auto type = dyn_cast<RankedTensorType>(weight.getType());
     if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
@@ -213,6 +213,8 @@ struct ClusterWeightsPass
     if (!values)
       return {};
     int64_t n = type.getNumElements();
+    if (n < minElements)
+      return {};
     int64_t groups = perChannel ? type.getDimSize(0) : 1;
     int64_t groupSize = n / groups;
     int64_t k = std::min<int64_t>(clusters, groupSize);

@@ -104,15 +104,21 @@ def QCClusterWeights : Pass<"qc-cluster-weights", "mlir::ModuleOp"> {
     %w = qc.codebook_lookup %i, %t {bits = 4 : i64}
         : (tensor<1024xi8>, tensor<16xf32>) -> tensor<32x64xf32>
     ```
-    Weights that are not float constants, or have no more elements than
-    `clusters`, stay as they are. Run it on float models: `qc-insert-qdq`
-    does not quantize clustered weights.
+    A weight stays float when it is not a float constant, has fewer than
+    `min-elements` elements (LLVM fully unrolls the lookup loop of a small
+    weight and folds the indices into code larger than the float weight),
+    or when indices and codebook would not be smaller than the float
+    weight. With fewer than `clusters` values per tensor or channel, the
+    codebook has one entry per value. Run it on float models:
+    `qc-insert-qdq` does not quantize clustered weights.
   }];
   let options = [
     Option<"clusters", "clusters", "int64_t", "256",
            "Centroids per tensor or channel, 16 to 256">,
     Option<"perChannel", "per-channel", "bool", "false",
            "One codebook per slice along dimension 0 (output channel)">,
+    Option<"minElements", "min-elements", "int64_t", "1024",
+           "Leave weights with fewer elements float">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
