@@ -1,17 +1,14 @@
 // RUN: quantc-opt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
 // RUN: quantc-opt %s -split-input-file --qc-lower-to-llvm=name=m | FileCheck %s --check-prefix=LLVM
 
-// 4-bit indices, one table: each element computes its row-major position,
-// reads byte pos / 2, shifts by 4 * (pos & 1), masks the nibble and reads
-// the table (16 entries: no clamp needed).
+// 4-bit indices, one table: one flat loop over the 8 weights (reshaped
+// afterwards, a view) reads byte pos / 2, shifts it by 4 * (pos & 1), masks
+// the nibble and reads the table (16 entries: no clamp needed).
 // CHECK-LABEL: func @per_tensor_4bit
 // CHECK-DAG: %[[I:.*]] = arith.constant dense<[16, 50, 84, 118]> : tensor<4xi8>
 // CHECK-DAG: %[[T:.*]] = arith.constant dense<{{.*}}> : tensor<16xf32>
-// CHECK: %[[W:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x4xf32>)
-// CHECK: %[[D0:.*]] = linalg.index 0 : index
-// CHECK: arith.muli %[[D0]], %c4
-// CHECK: %[[D1:.*]] = linalg.index 1 : index
-// CHECK: %[[POS:.*]] = arith.addi
+// CHECK: %[[FLAT:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} outs(%{{.*}} : tensor<8xf32>)
+// CHECK: %[[POS:.*]] = linalg.index 0 : index
 // CHECK: %[[HALF:.*]] = arith.shrui %[[POS]], %c1
 // CHECK: %[[BYTE:.*]] = tensor.extract %[[I]][%[[HALF]]] : tensor<4xi8>
 // CHECK: arith.andi %[[POS]], %c1
@@ -23,6 +20,7 @@
 // CHECK-NOT: arith.minui
 // CHECK: %[[V:.*]] = tensor.extract %[[T]][%[[E]]] : tensor<16xf32>
 // CHECK: linalg.yield %[[V]] : f32
+// CHECK: %[[W:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
 // CHECK: linalg.generic {{.*}} ins(%arg0, %[[W]] : tensor<1x4xf32>, tensor<2x4xf32>)
 // The index and table constants become read-only globals of their packed
 // size: 4 bytes and 16 floats, not 8 floats.
@@ -42,15 +40,16 @@ func.func @per_tensor_4bit(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x2xf3
 // -----
 
 // 8-bit indices, one table per row of 3 entries: the byte at the position
-// is the index, clamped to the table (2) and read in row d0.
+// is the index, clamped to the table (2) and read in row pos / 3.
 // CHECK-LABEL: func @per_channel_8bit
 // CHECK: linalg.generic
-// CHECK: %[[D0:.*]] = linalg.index 0 : index
-// CHECK: %[[POS:.*]] = arith.addi
-// CHECK: %[[B:.*]] = tensor.extract %{{.*}}[%[[POS]]] : tensor<6xi8>
+// CHECK: %[[POS:.*]] = linalg.index 0 : index
+// CHECK: %[[B:.*]] = tensor.extract %arg0[%[[POS]]] : tensor<6xi8>
 // CHECK: %[[E:.*]] = arith.index_castui %[[B]] : i8 to index
 // CHECK: %[[C:.*]] = arith.minui %[[E]], %c2
-// CHECK: tensor.extract %{{.*}}[%[[D0]], %[[C]]] : tensor<2x3xf32>
+// CHECK: %[[ROW:.*]] = arith.divui %[[POS]], %c3
+// CHECK: tensor.extract %arg1[%[[ROW]], %[[C]]] : tensor<2x3xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
 func.func @per_channel_8bit(%i: tensor<6xi8> {qc.name = "i"}, %t: tensor<2x3xf32> {qc.name = "t"}) -> tensor<2x3xf32> attributes {qc.output_names = ["y"]} {
   %w = qc.codebook_lookup %i, %t {bits = 8 : i64} : (tensor<6xi8>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %w : tensor<2x3xf32>

@@ -25,32 +25,24 @@ struct LowerCodebookLookup : OpConversionPattern<CodebookLookupOp> {
   matchAndRewrite(CodebookLookupOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    int64_t rank = type.getRank(), bits = op.getBits();
+    int64_t bits = op.getBits(), n = type.getNumElements();
     Value indices = adaptor.getIndices(), codebook = adaptor.getCodebook();
     auto tableType = cast<RankedTensorType>(codebook.getType());
     bool perChannel = tableType.getRank() == 2;
     int64_t k = tableType.getShape().back();
-    SmallVector<int64_t> strides(rank, 1);
-    for (int64_t i = rank - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * type.getDimSize(i + 1);
+    int64_t channelSize = n / type.getDimSize(0);
 
-    Value out = buildElementwise(
-        rewriter, op.getLoc(), ValueRange{}, {}, type,
+    // One flat loop over the weight, reshaped (a view) afterwards: a loop
+    // nest with short inner dimensions gets fully unrolled by LLVM, which
+    // then folds the index constant into code larger than the weight.
+    auto flatType = RankedTensorType::get({n}, type.getElementType());
+    Value flat = buildElementwise(
+        rewriter, op.getLoc(), ValueRange{}, {}, flatType,
         [&](OpBuilder &b, Location l, ValueRange) -> Value {
           auto cIdx = [&](int64_t v) -> Value {
             return arith::ConstantIndexOp::create(b, l, v);
           };
-          // Row-major position of this element.
-          Value pos;
-          SmallVector<Value> dims;
-          for (int64_t i = 0; i < rank; ++i) {
-            dims.push_back(linalg::IndexOp::create(b, l, i));
-            Value term = dims.back();
-            if (strides[i] != 1)
-              term = arith::MulIOp::create(b, l, term, cIdx(strides[i]));
-            pos =
-                pos ? arith::AddIOp::create(b, l, pos, term).getResult() : term;
-          }
+          Value pos = linalg::IndexOp::create(b, l, 0);
           Type i8 = b.getI8Type();
           Value code;
           if (bits == 8) {
@@ -72,10 +64,11 @@ struct LowerCodebookLookup : OpConversionPattern<CodebookLookupOp> {
             entry = arith::MinUIOp::create(b, l, entry, cIdx(k - 1));
           SmallVector<Value> at;
           if (perChannel)
-            at.push_back(dims[0]);
+            at.push_back(arith::DivUIOp::create(b, l, pos, cIdx(channelSize)));
           at.push_back(entry);
           return tensor::ExtractOp::create(b, l, codebook, at);
         });
+    Value out = reshapeTo(rewriter, op.getLoc(), flat, type);
     rewriter.replaceOp(op, out);
     return success();
   }
