@@ -3,6 +3,7 @@
 // RUN: quantc-opt %s -split-input-file "--qc-cluster-weights=clusters=32 min-elements=0" | FileCheck %s --check-prefix=K32
 // RUN: not quantc-opt %s -split-input-file --qc-cluster-weights=clusters=8 2>&1 | FileCheck %s --check-prefix=BADK
 // RUN: quantc-opt %s -split-input-file --qc-cluster-weights=clusters=16 | FileCheck %s --check-prefix=SMALL
+// RUN: quantc-opt %s -split-input-file "--qc-cluster-weights=clusters=16 min-elements=0" 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
 
 // By default weights under 1024 elements (all of these) stay float.
 // SMALL-NOT: qc.codebook_lookup
@@ -89,4 +90,33 @@ func.func @others(%x: tensor<1x2x5x5xf32>, %a: tensor<2x3x4xf32>, %a2: tensor<2x
   %2 = qc.matmul %a2, %mw : (tensor<2x3x4xf32>, tensor<2x4x8xf32>) -> tensor<2x3x8xf32>
   %3 = qc.fully_connected %y, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
   return %0, %1, %2, %3 : tensor<1x4x3x3xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// The lookup is built right before the weight's first use, not where the
+// constant is, so the reconstructed weight is live only while it is used.
+// CHECK-LABEL: func @placement
+// CHECK: qc.relu
+// CHECK-NEXT: arith.constant
+// CHECK-NEXT: arith.constant
+// CHECK-NEXT: %[[W:.*]] = qc.codebook_lookup
+// CHECK-NEXT: qc.fully_connected %{{.*}}, %[[W]]
+func.func @placement(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0], [24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0]]> : tensor<4x8xf32>
+  %r = qc.relu %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  %0 = qc.fully_connected %r, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// A weight with a NaN is left float, with a warning.
+// WARN: warning: weight has non-finite values; it is not clustered
+// CHECK-LABEL: func @nan
+// CHECK-NOT: qc.codebook_lookup
+func.func @nan(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %w = arith.constant dense<[[0x7FC00000, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0], [24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0]]> : tensor<4x8xf32>
+  %0 = qc.fully_connected %x, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
 }

@@ -12,7 +12,7 @@
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 
 #include <algorithm>
 #include <cmath>
@@ -183,28 +183,34 @@ struct ClusterWeightsPass
     }
     // Weight operands to cluster: the weight of fully_connected, conv and
     // conv_transpose, the right operand of matmul.
-    SmallVector<OpOperand *> weights;
+    // The walk is in program order, so each weight's first use comes first.
+    llvm::MapVector<Value, SmallVector<OpOperand *>> weights;
     module.walk([&](Operation *op) {
       if (isa<FullyConnectedOp, ConvOp, ConvTransposeOp, MatMulOp>(op))
-        weights.push_back(&op->getOpOperand(1));
+        weights[op->getOperand(1)].push_back(&op->getOpOperand(1));
     });
-    llvm::DenseMap<Value, Value> clustered;
-    for (OpOperand *use : weights) {
-      Value weight = use->get();
-      auto it = clustered.find(weight);
-      if (it == clustered.end())
-        it = clustered.try_emplace(weight, cluster(weight)).first;
-      if (it->second)
-        use->set(it->second);
-    }
-    for (auto [weight, replacement] : clustered)
-      if (replacement && weight.use_empty())
+    for (auto &[weight, uses] : weights) {
+      // The lookup goes right before the first use when all uses are in its
+      // block, so that each reconstructed weight is live (and occupies
+      // workspace) only while it is used, not for the whole model.
+      Operation *first = uses.front()->getOwner();
+      bool oneBlock = llvm::all_of(uses, [&](OpOperand *use) {
+        return use->getOwner()->getBlock() == first->getBlock();
+      });
+      Value replacement = cluster(weight, oneBlock ? first : nullptr);
+      if (!replacement)
+        continue;
+      for (OpOperand *use : uses)
+        use->set(replacement);
+      if (weight.use_empty())
         weight.getDefiningOp()->erase();
+    }
   }
 
-  /// The clustered form of `weight`, or null when it is not a float
+  /// The clustered form of `weight`, built before `before` (else right
+  /// after the weight), or null when the weight is not a finite float
   /// constant, is small, or would not get smaller.
-  Value cluster(Value weight) {
+  Value cluster(Value weight, Operation *before) {
     auto type = dyn_cast<RankedTensorType>(weight.getType());
     if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
         type.getRank() == 0)
@@ -212,6 +218,11 @@ struct ClusterWeightsPass
     auto values = getConstantFloats(weight);
     if (!values)
       return {};
+    if (!llvm::all_of(*values, [](float v) { return std::isfinite(v); })) {
+      weight.getDefiningOp()->emitWarning()
+          << "weight has non-finite values; it is not clustered";
+      return {};
+    }
     int64_t n = type.getNumElements();
     if (n < minElements)
       return {};
@@ -243,7 +254,10 @@ struct ClusterWeightsPass
     }
 
     OpBuilder b(weight.getContext());
-    b.setInsertionPointAfterValue(weight);
+    if (before)
+      b.setInsertionPoint(before);
+    else
+      b.setInsertionPointAfterValue(weight);
     Location loc = weight.getLoc();
     auto i8 = b.getIntegerType(8);
     Value indices =

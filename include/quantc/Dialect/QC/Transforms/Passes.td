@@ -104,7 +104,8 @@ def QCClusterWeights : Pass<"qc-cluster-weights", "mlir::ModuleOp"> {
     %w = qc.codebook_lookup %i, %t {bits = 4 : i64}
         : (tensor<1024xi8>, tensor<16xf32>) -> tensor<32x64xf32>
     ```
-    A weight stays float when it is not a float constant, has fewer than
+    A weight stays float (with a warning if it holds NaN or infinity) when
+    it is not a finite float constant, has fewer than
     `min-elements` elements (LLVM fully unrolls the lookup loop of a small
     weight and folds the indices into code larger than the float weight),
     or when indices and codebook would not be smaller than the float
