@@ -85,10 +85,25 @@ def make_cnn(path):
     return path
 
 
+def make_odd_mlp(path):
+    """An MLP with seeded random weights whose middle weight has an odd
+    element count (33 x 33), which packs 4-bit indices with a lone last
+    nibble."""
+    torch.manual_seed(2)
+    net = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(64, 33), torch.nn.ReLU(),
+        torch.nn.Linear(33, 33), torch.nn.ReLU(), torch.nn.Linear(33, 10),
+    )  # fmt: skip
+    torch.onnx.export(net.eval(), torch.zeros(1, 1, 8, 8), str(path), opset_version=13, input_names=["input"],
+                      output_names=["logits"], do_constant_folding=True)  # fmt: skip
+    return path
+
+
 @pytest.fixture(scope="module")
 def models(digits, tmp_path_factory):
     cnn = make_cnn(tmp_path_factory.mktemp("cnn") / "cnn.onnx")
-    return {"mlp": digits["model"], "cnn": cnn}
+    odd = make_odd_mlp(tmp_path_factory.mktemp("odd") / "odd.onnx")
+    return {"mlp": digits["model"], "cnn": cnn, "odd": odd}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +111,7 @@ def samples(digits):
     return np.load(digits["test_x"])[:60]
 
 
-@pytest.mark.parametrize("which", ["mlp", "cnn"])
+@pytest.mark.parametrize("which", ["mlp", "cnn", "odd"])
 @pytest.mark.parametrize("k,granularity", CASES)
 def test_clustered_model(quantc_bin, models, samples, tmp_path, report, which, k, granularity):
     path = models[which]
