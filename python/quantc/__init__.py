@@ -87,6 +87,8 @@ def compile(
     percentile=None,
     moving_average_constant=None,
     strict=False,
+    weight_clusters=None,
+    cluster_granularity=None,
     extra_args=(),
 ):
     """Compiles an ONNX model with quantc and returns the output path.
@@ -99,7 +101,10 @@ def compile(
     "moving-average", "percentile", "entropy" or "mse"; percentile and
     moving_average_constant parameterise those methods; strict=True rejects
     samples containing NaN/Inf instead of skipping them. emit defaults from
-    the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s). Raises
+    the output suffix (.so -> shared, .o -> obj, .mlir, .ll, .s).
+    weight_clusters=K (16..256, with precision="fp32") stores each float
+    weight as K-centroid codebook indices (docs/clustering.md);
+    cluster_granularity is "tensor" (default) or "channel". Raises
     CompileError with the compiler's diagnostics if it fails.
 
     Quantization schemes and modes (docs/quantization.md): mode is
@@ -126,6 +131,8 @@ def compile(
         "--calibration-method": calibration_method,
         "--percentile": percentile,
         "--moving-average-constant": moving_average_constant,
+        "--weight-clusters": weight_clusters,
+        "--cluster-granularity": cluster_granularity,
     }
     for flag, names in (
         ("--int16-nodes", int16_nodes),

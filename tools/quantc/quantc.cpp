@@ -129,6 +129,20 @@ cl::list<std::string> excludeOpTypes(
     "exclude-op-types",
     cl::desc("ONNX operator types kept in float, e.g. Conv,Gemm"),
     cl::CommaSeparated, cl::value_desc("TYPE,..."), cl::cat(category));
+cl::opt<int64_t> weightClusters(
+    "weight-clusters",
+    cl::desc("Cluster float weights into K centroids (16..256; k-means, "
+             "codebook indices + table lookup; needs --precision fp32)"),
+    cl::value_desc("K"), cl::init(0), cl::cat(category));
+enum class ClusterGranularity { Tensor, Channel };
+cl::opt<ClusterGranularity> clusterGranularity(
+    "cluster-granularity",
+    cl::desc("One codebook per weight tensor or channel"),
+    cl::values(clEnumValN(ClusterGranularity::Tensor, "tensor",
+                          "per tensor (default)"),
+               clEnumValN(ClusterGranularity::Channel, "channel",
+                          "per output channel (weight dimension 0)")),
+    cl::init(ClusterGranularity::Tensor), cl::cat(category));
 enum class Emit { Obj, Shared, Asm, LLVM, MLIR };
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"),
@@ -201,6 +215,16 @@ int linkShared(llvm::StringRef object, llvm::StringRef output,
 }
 
 int compile() {
+  bool clustering = weightClusters.getNumOccurrences() > 0;
+  if (clustering && (weightClusters < 16 || weightClusters > 256))
+    return fail("--weight-clusters must be between 16 and 256, got " +
+                llvm::Twine(weightClusters));
+  if (clustering && precision == Precision::Int8)
+    return fail("--weight-clusters clusters float weights and cannot be "
+                "combined with int8 quantization: add --precision fp32");
+  if (!clustering && clusterGranularity.getNumOccurrences())
+    return fail("--cluster-granularity needs --weight-clusters K");
+
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
@@ -264,6 +288,18 @@ int compile() {
   }
   if (failed(simplify.run(*module)))
     return 1;
+
+  if (clustering) {
+    PassManager cluster(&context);
+    if (failed(applyCLOptions(cluster)))
+      return 1;
+    qc::QCClusterWeightsOptions options;
+    options.clusters = weightClusters;
+    options.perChannel = clusterGranularity == ClusterGranularity::Channel;
+    cluster.addPass(qc::createQCClusterWeights(options));
+    if (failed(cluster.run(*module)))
+      return 1;
+  }
 
   if (prequantized) {
     if (!calibrationData.empty() || !loadCalibration.empty())

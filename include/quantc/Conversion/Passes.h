@@ -33,6 +33,10 @@ void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
 /// populateQCNNToLinalgPatterns).
 void populateQCIntegerToLinalgPatterns(QuantStorageTypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
+/// The table-lookup lowering of qc.codebook_lookup (part of
+/// populateQCToLinalgPatterns).
+void populateCodebookToLinalgPatterns(QuantStorageTypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"

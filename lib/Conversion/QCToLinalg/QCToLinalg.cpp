@@ -447,6 +447,7 @@ void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape>(
       converter, patterns.getContext());
   populateQCNNToLinalgPatterns(converter, patterns);
+  populateCodebookToLinalgPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

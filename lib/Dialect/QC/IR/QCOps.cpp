@@ -791,6 +791,33 @@ LogicalResult GatherOp::verify() {
   return success();
 }
 
+LogicalResult CodebookLookupOp::verify() {
+  auto type = getType();
+  if (type.getRank() == 0 || !type.hasStaticShape())
+    return emitOpError("result must have a static shape of rank >= 1");
+  int64_t bits = getBits();
+  int64_t expected = (type.getNumElements() * bits + 7) / 8;
+  int64_t stored = getIndices().getType().getDimSize(0);
+  if (stored != expected)
+    return emitOpError("indices must hold ")
+           << expected << " bytes (" << bits << "-bit indices for "
+           << type.getNumElements() << " elements), got " << stored;
+  auto codebook = getCodebook().getType();
+  if (!codebook.hasStaticShape() ||
+      (codebook.getRank() != 1 && codebook.getRank() != 2))
+    return emitOpError("codebook must be [K] or [C, K] with static sizes");
+  if (codebook.getRank() == 2 && codebook.getDimSize(0) != type.getDimSize(0))
+    return emitOpError("per-channel codebook must have ")
+           << type.getDimSize(0) << " rows (result dimension 0), got "
+           << codebook.getDimSize(0);
+  int64_t k = codebook.getShape().back();
+  if (k < 1 || k > (int64_t(1) << bits))
+    return emitOpError("codebook size must be in [1, ")
+           << (int64_t(1) << bits) << "] for " << bits << "-bit indices, got "
+           << k;
+  return success();
+}
+
 namespace {
 /// batch_norm(conv(x, w, b)) -> conv(x, w * scale, b * scale + shift) and
 /// the same for fully_connected (on [M, N] results), when the weights are

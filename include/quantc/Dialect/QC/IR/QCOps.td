@@ -767,4 +767,32 @@ def QC_CastOp : QC_Op<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QC_CodebookLookupOp : QC_Op<"codebook_lookup", [Pure]> {
+  let summary = "A clustered weight: codebook indices looked up in a table";
+  let description = [{
+    The float weight of a clustered layer (`qc-cluster-weights`). `indices`
+    holds one unsigned `bits`-bit codebook index per result element, in
+    row-major order of the result: with `bits = 8` one byte per element;
+    with `bits = 4` two per byte, the even element in the low nibble and the
+    odd one in the high nibble (a last odd element leaves the high nibble
+    zero). The codebook is `[K]` (one table for the tensor) or `[C, K]` (one
+    table per index of result dimension 0, `C` = that size); `K` is at most
+    `2^bits`. Element `i` of the result, in channel `c`, is
+    `codebook[c][indices[i]]`; an index at or past `K` reads entry `K - 1`.
+
+    ```mlir
+    %w = qc.codebook_lookup %idx, %table {bits = 4 : i64}
+        : (tensor<4xi8>, tensor<16xf32>) -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins 1DTensorOf<[I8]>:$indices,
+                       RankedTensorOf<[F32]>:$codebook,
+                       ConfinedAttr<I64Attr, [IntIsOneOf<[4, 8]>]>:$bits);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $indices `,` $codebook attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCOPS_TD

@@ -144,4 +144,49 @@ def QCQuantize : Pass<"qc-quantize", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::quant::QuantDialect"];
 }
 
+def QCClusterWeights : Pass<"qc-cluster-weights", "mlir::ModuleOp"> {
+  let summary = "Clusters constant float weights into codebooks (k-means)";
+  let description = [{
+    Replaces the constant float weight of every `qc.fully_connected`,
+    `qc.conv`, `qc.conv_transpose` and `qc.matmul` (right operand) by a
+    `qc.codebook_lookup` of `clusters` centroids, found by 1-D k-means over
+    the whole tensor or over each slice along dimension 0 (`per-channel`).
+    k-means starts twice, from `K` evenly spaced levels between the minimum
+    and the maximum and from the `K` quantiles, runs Lloyd iterations (exact
+    on sorted values: clusters are intervals) until the assignment stops
+    changing or 300 iterations, and keeps the run with the lower sum of
+    squared errors, which is therefore never above that of uniform
+    quantization to `K` levels. An empty cluster is re-seeded at the value
+    farthest from its centroid in the cluster with the largest error.
+    Indices take 4 bits (two per byte) for `clusters <= 16`, else a byte.
+
+    ```mlir
+    %w = arith.constant dense<...> : tensor<32x64xf32>
+    %y = qc.fully_connected %x, %w : (tensor<1x64xf32>, tensor<32x64xf32>) -> tensor<1x32xf32>
+    // becomes, with clusters=16
+    %i = arith.constant dense_resource<cluster_indices> : tensor<1024xi8>
+    %t = arith.constant dense<[...]> : tensor<16xf32>
+    %w = qc.codebook_lookup %i, %t {bits = 4 : i64}
+        : (tensor<1024xi8>, tensor<16xf32>) -> tensor<32x64xf32>
+    ```
+    A weight stays float (with a warning if it holds NaN or infinity) when
+    it is not a finite float constant, has fewer than
+    `min-elements` elements (LLVM fully unrolls the lookup loop of a small
+    weight and folds the indices into code larger than the float weight),
+    or when indices and codebook would not be smaller than the float
+    weight. With fewer than `clusters` values per tensor or channel, the
+    codebook has one entry per value. Run it on float models:
+    `qc-insert-qdq` does not quantize clustered weights.
+  }];
+  let options = [
+    Option<"clusters", "clusters", "int64_t", "256",
+           "Centroids per tensor or channel, 16 to 256">,
+    Option<"perChannel", "per-channel", "bool", "false",
+           "One codebook per slice along dimension 0 (output channel)">,
+    Option<"minElements", "min-elements", "int64_t", "1024",
+           "Leave weights with fewer elements float">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
