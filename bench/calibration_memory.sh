@@ -6,6 +6,7 @@
 #   bench/calibration_memory.sh                 # digits MLP, N = 100, 1000, 100000
 #   ZOO=/tmp/zoo COUNTS="100 1000" bench/calibration_memory.sh
 #       # also resnet18 from bench/zoo/export_zoo.py --out /tmp/zoo
+#       # (ZOO_MODEL=squeezenet1_1 for another 3x224x224 zoo model)
 #
 # METHOD (default entropy, the most expensive) selects --calibration-method.
 set -euo pipefail
@@ -39,10 +40,11 @@ for n in ${DIGITS_COUNTS:-100 1000 100000}; do
 done
 
 if [ -n "${ZOO:-}" ]; then
-  if [ ! -f "$ZOO/resnet18.onnx" ]; then
+  ZOO_MODEL=${ZOO_MODEL:-resnet18}
+  if [ ! -f "$ZOO/$ZOO_MODEL.onnx" ]; then
     $PY bench/zoo/export_zoo.py --out "$ZOO"
   fi
   for n in ${COUNTS:-100 1000}; do
-    measure "$ZOO/resnet18.onnx" 3x224x224 "$n" resnet18
+    measure "$ZOO/$ZOO_MODEL.onnx" 3x224x224 "$n" "$ZOO_MODEL"
   done
 fi
