@@ -43,6 +43,35 @@ Value quantc::lowering::reshapeTo(OpBuilder &b, Location loc, Value v,
   return v;
 }
 
+SmallVector<AffineMap, 3> quantc::lowering::batchedMatmulMaps(
+    MLIRContext *ctx, ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
+    ArrayRef<int64_t> resultShape) {
+  int64_t rank = resultShape.size(), batch = rank - 2, numDims = rank + 1;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  auto operandMap = [&](ArrayRef<int64_t> shape, int64_t rowDim,
+                        int64_t colDim) {
+    int64_t vb = shape.size() - 2;
+    SmallVector<AffineExpr> e;
+    for (int64_t i = 0; i < vb; ++i) {
+      int64_t outDim = batch - vb + i;
+      e.push_back(shape[i] == 1 && resultShape[outDim] != 1
+                      ? getAffineConstantExpr(0, ctx)
+                      : d(outDim));
+    }
+    e.push_back(d(rowDim));
+    e.push_back(d(colDim));
+    return AffineMap::get(numDims, 0, e, ctx);
+  };
+  SmallVector<AffineExpr> oe;
+  for (int64_t i = 0; i < batch; ++i)
+    oe.push_back(d(i));
+  oe.push_back(d(batch));
+  oe.push_back(d(batch + 2));
+  return {operandMap(lhsShape, batch, batch + 1),
+          operandMap(rhsShape, batch + 1, batch + 2),
+          AffineMap::get(numDims, 0, oe, ctx)};
+}
+
 AffineMap quantc::lowering::channelMap(MLIRContext *ctx, int64_t rank,
                                        int64_t dim) {
   return AffineMap::get(rank, 0, {getAffineDimExpr(dim, ctx)}, ctx);

@@ -139,34 +139,17 @@ struct LowerMatMulInteger : OpConversionPattern<MatMulIntegerOp> {
     int64_t rank = type.getRank(), batch = rank - 2;
     // dims: batch..., m, k, n.
     int64_t numDims = rank + 1;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    auto operandMap = [&](Value v, int64_t rowDim, int64_t colDim) {
-      auto shape = cast<RankedTensorType>(v.getType()).getShape();
-      int64_t vb = shape.size() - 2;
-      SmallVector<AffineExpr> e;
-      for (int64_t i = 0; i < vb; ++i) {
-        int64_t outDim = batch - vb + i;
-        e.push_back(shape[i] == 1 && type.getDimSize(outDim) != 1
-                        ? getAffineConstantExpr(0, ctx)
-                        : d(outDim));
-      }
-      e.push_back(d(rowDim));
-      e.push_back(d(colDim));
-      return AffineMap::get(numDims, 0, e, ctx);
+    auto shapeOf = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getShape();
     };
+    SmallVector<AffineMap, 3> mm =
+        batchedMatmulMaps(ctx, shapeOf(adaptor.getLhs()),
+                          shapeOf(adaptor.getRhs()), type.getShape());
     auto [azp, azpMap] = zeroPointOperand(
         rewriter, loc, adaptor.getLhsZeroPoint(), numDims, batch);
     auto [bzp, bzpMap] = zeroPointOperand(
         rewriter, loc, adaptor.getRhsZeroPoint(), numDims, batch + 2);
-    SmallVector<AffineExpr> oe;
-    for (int64_t i = 0; i < batch; ++i)
-      oe.push_back(d(i));
-    oe.push_back(d(batch));
-    oe.push_back(d(batch + 2));
-    SmallVector<AffineMap> maps = {
-        operandMap(adaptor.getLhs(), batch, batch + 1),
-        operandMap(adaptor.getRhs(), batch + 1, batch + 2), azpMap, bzpMap,
-        AffineMap::get(numDims, 0, oe, ctx)};
+    SmallVector<AffineMap> maps = {mm[0], mm[1], azpMap, bzpMap, mm[2]};
     SmallVector<utils::IteratorType> its(numDims,
                                          utils::IteratorType::parallel);
     its[batch + 1] = utils::IteratorType::reduction;

@@ -1042,30 +1042,13 @@ struct LowerBatchMatMul : OpConversionPattern<MatMulOp> {
     // dims: batch..., m, k, n (k outside n: the innermost loop walks rows
     // of B and of the result).
     int64_t numDims = rank + 1;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    auto operandMap = [&](Value v, int64_t rowDim, int64_t colDim) {
-      auto shape = cast<RankedTensorType>(v.getType()).getShape();
-      int64_t vb = shape.size() - 2;
-      SmallVector<AffineExpr> e;
-      for (int64_t i = 0; i < vb; ++i) {
-        int64_t outDim = batch - vb + i;
-        e.push_back(shape[i] == 1 && type.getDimSize(outDim) != 1
-                        ? getAffineConstantExpr(0, ctx)
-                        : d(outDim));
-      }
-      e.push_back(d(rowDim));
-      e.push_back(d(colDim));
-      return AffineMap::get(numDims, 0, e, ctx);
+    auto shapeOf = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getShape();
     };
-    SmallVector<AffineExpr> oe;
-    for (int64_t i = 0; i < batch; ++i)
-      oe.push_back(d(i));
-    oe.push_back(d(batch));
-    oe.push_back(d(batch + 2));
-    SmallVector<AffineMap> maps = {
-        operandMap(adaptor.getLhs(), batch, batch + 1),
-        operandMap(adaptor.getRhs(), batch + 1, batch + 2),
-        AffineMap::get(numDims, 0, oe, ctx)};
+    SmallVector<AffineMap, 3> mm =
+        batchedMatmulMaps(ctx, shapeOf(adaptor.getLhs()),
+                          shapeOf(adaptor.getRhs()), type.getShape());
+    SmallVector<AffineMap> maps(mm.begin(), mm.end());
     SmallVector<bool> red(numDims, false);
     red[batch + 1] = true;
     Value init = zeroFilled(rewriter, loc, type);

@@ -104,6 +104,27 @@ OpIdentity quantc::qc::identifyOp(Operation *op) {
   return id;
 }
 
+bool Exclusions::excludes(Operation *op) {
+  OpIdentity id = identifyOp(op);
+  bool excluded = false;
+  for (const std::string &name : nodes)
+    if (id.names.contains(name)) {
+      used.insert(name);
+      excluded = true;
+    }
+  for (const std::string &type : opTypes)
+    excluded |= id.types.contains(type);
+  return excluded;
+}
+
+LogicalResult Exclusions::reportUnused(Operation *where, StringRef flag) const {
+  for (const std::string &name : nodes)
+    if (!used.contains(name))
+      return where->emitError()
+             << flag << ": no node or tensor is named '" << name << "'";
+  return success();
+}
+
 SmallVector<double> quantc::qc::getQuantScales(Type element) {
   if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
     return {t.getScale()};

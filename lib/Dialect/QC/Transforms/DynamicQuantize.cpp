@@ -28,38 +28,21 @@ struct DynamicQuantizePass
   using QCDynamicQuantizeBase::QCDynamicQuantizeBase;
 
   void runOnOperation() override {
+    Exclusions exclusions{excludeNodes, excludeOpTypes, {}};
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<FullyConnectedOp, ConvOp>(op) &&
-          !isQuantizedTensor(op->getResultTypes()[0]) && !isExcluded(op))
+          !isQuantizedTensor(op->getResultTypes()[0]) &&
+          !exclusions.excludes(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)
       rewrite(op);
-    for (const std::string &name : excludeNodes)
-      if (!usedExcludes.contains(name)) {
-        getOperation().emitError()
-            << "--exclude-nodes: no node or tensor is named '" << name << "'";
-        return signalPassFailure();
-      }
-  }
-
-  bool isExcluded(Operation *op) {
-    OpIdentity id = identifyOp(op);
-    bool excluded = false;
-    for (const std::string &name : excludeNodes)
-      if (id.names.contains(name)) {
-        usedExcludes.insert(name);
-        excluded = true;
-      }
-    for (const std::string &type : excludeOpTypes)
-      excluded |= id.types.contains(type);
-    return excluded;
+    if (failed(exclusions.reportUnused(getOperation(), "--exclude-nodes")))
+      return signalPassFailure();
   }
 
   void rewrite(Operation *op);
-
-  llvm::StringSet<> usedExcludes;
 };
 
 void DynamicQuantizePass::rewrite(Operation *op) {

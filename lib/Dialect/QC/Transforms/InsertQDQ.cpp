@@ -59,6 +59,8 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
           << mode << "'";
       return signalPassFailure();
     }
+    exclusions.nodes = excludeNodes;
+    exclusions.opTypes = excludeOpTypes;
     scheme.isSigned = activationType == "int8";
     scheme.symmetric = symmetricActivations;
     wideScheme = {16, true, true};
@@ -78,15 +80,14 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
       if (!func.isExternal() && failed(runOnFunction(func)))
         return signalPassFailure();
     // Names the user gave that match nothing are almost always typos.
-    for (auto [list, used, what] :
-         {std::tuple(&excludeNodes, &usedExcludes, "--exclude-nodes"),
-          std::tuple(&int16Nodes, &usedInt16, "--int16-nodes")})
-      for (const std::string &name : *list)
-        if (!used->contains(name)) {
-          getOperation().emitError()
-              << what << ": no node or tensor is named '" << name << "'";
-          return signalPassFailure();
-        }
+    if (failed(exclusions.reportUnused(getOperation(), "--exclude-nodes")))
+      return signalPassFailure();
+    for (const std::string &name : int16Nodes)
+      if (!usedInt16.contains(name)) {
+        getOperation().emitError()
+            << "--int16-nodes: no node or tensor is named '" << name << "'";
+        return signalPassFailure();
+      }
   }
 
   LogicalResult runOnFunction(func::FuncOp func);
@@ -118,17 +119,7 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
   bool isExcluded(Operation *op) {
     if (!isa_and_nonnull<QCDialect>(op ? op->getDialect() : nullptr))
       return true;
-    OpIdentity id = identifyOp(op);
-    bool excluded = false;
-    for (const std::string &name : excludeNodes)
-      if (id.names.contains(name)) {
-        usedExcludes.insert(name);
-        excluded = true;
-      }
-    for (const std::string &type : excludeOpTypes)
-      if (id.types.contains(type))
-        excluded = true;
-    return excluded;
+    return exclusions.excludes(op);
   }
 
   /// Replaces the constant weight (and, unless `floatBias`, the bias) of a
@@ -140,7 +131,9 @@ struct InsertQDQPass : qc::impl::QCInsertQDQBase<InsertQDQPass> {
   ActivationScheme scheme, wideScheme;
   /// Tensors that get the 16-bit scheme.
   llvm::DenseSet<Value> wide;
-  llvm::StringSet<> usedExcludes, usedInt16;
+  /// Set from the options when the pass runs.
+  Exclusions exclusions;
+  llvm::StringSet<> usedInt16;
 };
 
 LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {

@@ -71,6 +71,20 @@ struct OpIdentity {
 };
 OpIdentity identifyOp(mlir::Operation *op);
 
+/// The --exclude-nodes / --exclude-op-types selection shared by the
+/// quantization passes; it remembers which names matched something so that
+/// typos can be reported.
+struct Exclusions {
+  llvm::ArrayRef<std::string> nodes, opTypes;
+  llvm::StringSet<> used;
+
+  bool excludes(mlir::Operation *op);
+  /// Emits an error on `where` for the first node name that matched
+  /// nothing (`flag` names the option).
+  mlir::LogicalResult reportUnused(mlir::Operation *where,
+                                   llvm::StringRef flag) const;
+};
+
 /// Scales of a quantized element type: one for a per-tensor type, one per
 /// channel for a per-axis type; empty for anything else.
 llvm::SmallVector<double> getQuantScales(mlir::Type element);
