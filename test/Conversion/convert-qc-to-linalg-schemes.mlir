@@ -93,3 +93,23 @@ func.func @fc_weight_only(%x: tensor<1x3xf32>, %b: tensor<2xf32>) -> tensor<1x2x
   %0 = qc.fully_connected %x, %wd, %b activation <relu> : (tensor<1x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+// A fused relu6 clamps the requantized result to [zp, code of 6.0]:
+// zero point -128, scale 0.025 -> 6 / 0.025 = 240 -> -128 + 240 = 112.
+!x = !quant.uniform<i8:f32, 0.05:-3>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>
+!y = !quant.uniform<i8:f32, 0.025:-128>
+// CHECK-LABEL: func @fc_relu6
+// CHECK: arith.constant -128 : i64
+// CHECK: arith.maxsi
+// CHECK: arith.constant 112 : i64
+// CHECK: arith.minsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @fc_relu6(%x: tensor<1x3x!x>) -> tensor<1x2x!y> {
+  %wi = arith.constant dense<[[1, 2, 3], [-4, 5, 127]]> : tensor<2x3xi8>
+  %w = quant.scast %wi : tensor<2x3xi8> to tensor<2x3x!w>
+  %0 = qc.fully_connected %x, %w activation <relu6> : (tensor<1x3x!x>, tensor<2x3x!w>) -> tensor<1x2x!y>
+  return %0 : tensor<1x2x!y>
+}

@@ -85,6 +85,16 @@ Value quantc::lowering::broadcastChannels(OpBuilder &b, Location loc,
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
+int64_t quantc::lowering::upperBound(Activation act, const Storage &s,
+                                     double scale) {
+  if (act != Activation::Relu6)
+    return s.qmax;
+  // The code of 6.0: one float32 division, rne, + zero point.
+  float q = std::nearbyint(6.0f / static_cast<float>(scale));
+  return std::clamp<int64_t>(static_cast<int64_t>(q) + s.zeroPoint,
+                             lowerBound(act, s), s.qmax);
+}
+
 FailureOr<RequantPlan>
 quantc::lowering::planWeightedRequant(Operation *op, Value input, Value weight,
                                       Value biasValue, Value result) {
@@ -104,6 +114,7 @@ quantc::lowering::planWeightedRequant(Operation *op, Value input, Value weight,
   RequantPlan plan;
   plan.input = storageOf(input);
   plan.output = storageOf(result);
+  plan.outputScale = out.getScale();
   unsigned accBits = plan.accumulatorType(op->getContext()).getWidth();
   int64_t accMax = accBits == 32 ? INT32_MAX : INT64_MAX / 2;
   // Every partial sum, bias first, must fit: |acc| <= |bias| + max|x| *
@@ -169,7 +180,7 @@ Value RequantPlan::requantize(OpBuilder &b, Location loc, Value acc,
   int64_t rank = resultType.getRank();
   AffineMap cm = channelMap(b.getContext(), rank, 1);
   int64_t zp = output.zeroPoint, lo = lowerBound(act, output);
-  int64_t hi = output.qmax;
+  int64_t hi = upperBound(act, output, outputScale);
   Type storage = output.type;
   return buildElementwise(
       b, loc, ValueRange{acc, mConst, sConst},

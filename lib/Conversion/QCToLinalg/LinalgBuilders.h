@@ -129,8 +129,12 @@ inline Storage storageOf(Value v) {
 
 /// Lower bound of the result after a fused activation.
 inline int64_t lowerBound(Activation act, const Storage &s) {
-  return act == Activation::Relu ? std::max(s.zeroPoint, s.qmin) : s.qmin;
+  return act == Activation::None ? s.qmin : std::max(s.zeroPoint, s.qmin);
 }
+
+/// Upper bound of the result after a fused activation: relu6 clamps at the
+/// code of 6.0 (quantized with the rule of docs/quantization.md).
+int64_t upperBound(Activation act, const Storage &s, double scale);
 
 /// The stored integers of a constant behind `v` (`arith.constant`, or
 /// `quant.scast` of one; dense or dense_resource).
@@ -192,6 +196,7 @@ struct RequantPlan {
   SmallVector<int64_t> bias;
   SmallVector<int64_t> multipliers, shifts;
   Storage input, output;
+  double outputScale;
 
   /// The accumulator type: i32 for 8-bit inputs, i64 for 16-bit ones.
   IntegerType accumulatorType(MLIRContext *ctx) const {
@@ -213,13 +218,31 @@ FailureOr<RequantPlan> planWeightedRequant(Operation *op, Value input,
                                            Value weight, Value bias,
                                            Value result);
 
-inline Value relu(OpBuilder &b, Location loc, Value x) {
+/// The fused activation `act` applied to a float scalar.
+inline Value activate(OpBuilder &b, Location loc, Value v, Activation act) {
+  if (act == Activation::None)
+    return v;
+  v = arith::MaximumFOp::create(b, loc, v, constF(b, loc, 0));
+  if (act == Activation::Relu6)
+    v = arith::MinimumFOp::create(b, loc, v, constF(b, loc, 6));
+  return v;
+}
+
+/// The fused activation `act` applied to a float tensor.
+inline Value activateTensor(OpBuilder &b, Location loc, Value x,
+                            Activation act) {
+  if (act == Activation::None)
+    return x;
   auto type = cast<RankedTensorType>(x.getType());
   return buildElementwise(
       b, loc, x, {b.getMultiDimIdentityMap(type.getRank())}, type,
-      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        return arith::MaximumFOp::create(nb, l, args[0], constF(nb, l, 0));
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return activate(nb, l, args[0], act);
       });
+}
+
+inline Value relu(OpBuilder &b, Location loc, Value x) {
+  return activateTensor(b, loc, x, Activation::Relu);
 }
 
 } // namespace quantc::lowering

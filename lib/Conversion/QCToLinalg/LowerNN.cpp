@@ -236,8 +236,7 @@ struct LowerConv : OpConversionPattern<ConvOp> {
                      : zeroFilled(rewriter, loc, type);
     Value out = buildConv(rewriter, loc, x, adaptor.getWeight(), init,
                           op.getStrides(), op.getDilations(), op.getGroup());
-    if (op.getFusedActivation() == Activation::Relu)
-      out = relu(rewriter, loc, out);
+    out = activateTensor(rewriter, loc, out, op.getFusedActivation());
     rewriter.replaceOp(op, out);
     return success();
   }

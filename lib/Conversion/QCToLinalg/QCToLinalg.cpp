@@ -234,8 +234,7 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
                      : zeroFilled(rewriter, loc, type);
     Value out = buildContraction(rewriter, loc, adaptor.getInput(),
                                  adaptor.getWeight(), init);
-    if (op.getFusedActivation() == Activation::Relu)
-      out = relu(rewriter, loc, out);
+    out = activateTensor(rewriter, loc, out, op.getFusedActivation());
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -272,16 +271,14 @@ struct LowerFullyConnected : OpConversionPattern<FullyConnectedOp> {
       inputs.push_back(adaptor.getBias());
       maps.push_back(cm);
     }
-    bool withRelu = op.getFusedActivation() == Activation::Relu;
+    Activation act = op.getFusedActivation();
     Value out = buildElementwise(
         rewriter, loc, inputs, maps, type,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value v = arith::MulFOp::create(b, l, args[0], args[1]);
           if (args.size() > 2)
             v = arith::AddFOp::create(b, l, v, args[2]);
-          if (withRelu)
-            v = arith::MaximumFOp::create(b, l, v, constF(b, l, 0));
-          return v;
+          return activate(b, l, v, act);
         });
     rewriter.replaceOp(op, out);
     return success();
@@ -350,7 +347,8 @@ LogicalResult buildRescale(Operation *op, ConversionPatternRewriter &rewriter,
         Value v =
             roundingShift(b, l, sum, constI(b, l, b.getI64Type(), *shift));
         v = arith::AddIOp::create(b, l, v, constI(b, l, b.getI64Type(), zpOut));
-        return clampToStorage(b, l, v, lo, so.qmax, so.type);
+        return clampToStorage(b, l, v, lo, upperBound(act, so, out.getScale()),
+                              so.type);
       });
   rewriter.replaceOp(op, result);
   return success();
@@ -371,14 +369,12 @@ struct LowerAdd : OpConversionPattern<AddOp> {
       maps.push_back(broadcastMap(
           op.getContext(), cast<RankedTensorType>(v.getType()).getShape(),
           type.getShape()));
-    bool withRelu = op.getFusedActivation() == Activation::Relu;
+    Activation act = op.getFusedActivation();
     Value out = buildElementwise(
         rewriter, op.getLoc(), adaptor.getOperands(), maps, type,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value s = arith::AddFOp::create(b, l, args[0], args[1]);
-          if (withRelu)
-            s = arith::MaximumFOp::create(b, l, s, constF(b, l, 0));
-          return s;
+          return activate(b, l, s, act);
         });
     rewriter.replaceOp(op, out);
     return success();

@@ -184,3 +184,17 @@ func.func @fuse_relu_into_conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>)
   %1 = qc.relu %0 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("the_relu")
   return %1 : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// clip(0, 6) after a conv fuses as relu6; other bounds stay a clip.
+// CHECK-LABEL: func @fuse_relu6_into_conv
+// CHECK: %[[C:.*]] = qc.conv %arg0, %arg1 activation <relu6>
+// CHECK-NEXT: %[[K:.*]] = qc.unary <clip> %[[C]] {beta = 4.000000e+00 : f32}
+// CHECK-NEXT: return %[[K]]
+func.func @fuse_relu6_into_conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = qc.unary <clip> %0 {alpha = 0.0 : f32, beta = 6.0 : f32} : tensor<1x2x4x4xf32>
+  %2 = qc.unary <clip> %1 {alpha = 0.0 : f32, beta = 4.0 : f32} : tensor<1x2x4x4xf32>
+  return %2 : tensor<1x2x4x4xf32>
+}

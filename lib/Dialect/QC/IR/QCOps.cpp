@@ -451,6 +451,29 @@ template <typename OpTy> struct FuseReluInto : OpRewritePattern<ReluOp> {
   }
 };
 
+/// clip(op, 0, 6) -> op activation <relu6> (ReLU6), like FuseReluInto.
+template <typename OpTy> struct FuseRelu6Into : OpRewritePattern<UnaryOp> {
+  using OpRewritePattern<UnaryOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnaryOp clip,
+                                PatternRewriter &rewriter) const override {
+    if (clip.getKind() != UnaryKind::Clip ||
+        clip.getAlpha().convertToDouble() != 0 ||
+        clip.getBeta().convertToDouble() != 6)
+      return failure();
+    auto producer = clip.getInput().template getDefiningOp<OpTy>();
+    if (!producer || !producer->hasOneUse() ||
+        producer.getFusedActivation() != Activation::None)
+      return failure();
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer.setFusedActivation(Activation::Relu6);
+      producer->setLoc(
+          rewriter.getFusedLoc({clip.getLoc(), producer->getLoc()}));
+    });
+    rewriter.replaceOp(clip, producer->getResult(0));
+    return success();
+  }
+};
+
 /// relu(relu(x)) -> relu(x) on float tensors.
 struct FoldReluRelu : OpRewritePattern<ReluOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -464,6 +487,12 @@ struct FoldReluRelu : OpRewritePattern<ReluOp> {
   }
 };
 } // namespace
+
+void UnaryOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                          MLIRContext *context) {
+  results.add<FuseRelu6Into<FullyConnectedOp>, FuseRelu6Into<ConvOp>,
+              FuseRelu6Into<AddOp>>(context);
+}
 
 void ReluOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                          MLIRContext *context) {

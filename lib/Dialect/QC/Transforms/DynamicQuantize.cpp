@@ -110,6 +110,12 @@ void DynamicQuantizePass::rewrite(Operation *op) {
   Value y = BinaryOp::create(b, loc, resultType, mul, f, scale);
   auto act = op->getAttrOfType<ActivationAttr>("fused_activation");
   Activation activation = act ? act.getValue() : Activation::None;
+  if (!bias && activation != Activation::None) {
+    // The activation rides on an add of a zero bias.
+    auto biasType = RankedTensorType::get({channels}, f32);
+    bias = arith::ConstantOp::create(b, loc, biasType,
+                                     DenseElementsAttr::get(biasType, 0.0f));
+  }
   if (bias) {
     if (resultType.getRank() > 2) {
       SmallVector<int64_t> biasShape = {channels};
@@ -118,8 +124,6 @@ void DynamicQuantizePass::rewrite(Operation *op) {
                                bias);
     }
     y = AddOp::create(b, loc, resultType, y, bias, activation);
-  } else if (activation == Activation::Relu) {
-    y = ReluOp::create(b, loc, resultType, y);
   }
   op->getResult(0).replaceAllUsesWith(y);
   op->erase();

@@ -48,7 +48,8 @@ class QC_Op<string mnemonic, list<Trait> traits = []>
 
 def QC_ActivationKind : I32EnumAttr<"Activation", "activation fused into an op", [
     I32EnumAttrCase<"None", 0, "none">,
-    I32EnumAttrCase<"Relu", 1, "relu">
+    I32EnumAttrCase<"Relu", 1, "relu">,
+    I32EnumAttrCase<"Relu6", 2, "relu6">
   ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::quantc::qc";
@@ -417,6 +418,8 @@ def QC_UnaryOp : QC_Op<"unary", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = [{
     $kind $input attr-dict `:` type($result)
   }];
+  // clip(0, 6) after conv, fully_connected or add fuses as `relu6`.
+  let hasCanonicalizer = 1;
 }
 
 def QC_BinaryOp : QC_Op<"binary", [Pure]> {
