@@ -533,14 +533,14 @@ numbers):
   SQNR shows the quantization noise itself. An all-integer MLP has one
   rounding per layer; the residual CNN adds the requantization of the
   residual add; MobileNet adds the float round trips described next.
-- **Float fallback.** ReLU6 (ONNX `Clip(0, 6)`) is not fused into the
-  preceding convolution the way ReLU is: the convolution's int8 output keeps
-  the pre-activation range (negative values included: int8 codes spent on
-  values ReLU6 then discards), is dequantized, clipped in
-  float and requantized. Global average pooling also runs in float. Both are
-  visible in the table above (`qc.unary` and `qc.pool` in the float column).
-  Fusing `Clip(0, 6)` into the conv/fully_connected clamp and an integer
-  average pool would remove those round trips and the extra rounding.
+- **Float fallback.** ReLU6 (ONNX `Clip(0, 6)`) is fused into the
+  preceding convolution, fully connected layer or add as a `relu6`
+  activation: the int8 result is calibrated on the clipped tensor and the
+  requantization clamps at the code of 6.0, so no codes are spent on values
+  ReLU6 discards. Global average pooling (and, in mobilenet_v2, the final
+  add feeding it) still runs in float between dequantize and quantize; the
+  table above lists what stays in float per model. An integer average pool
+  would remove that round trip.
 - **Per-tensor weights** use one scale for all output channels, so every
   channel whose weights span a smaller range than the largest one loses
   resolution; how much depends on how unequal the channels are (BatchNorm
