@@ -317,6 +317,13 @@ int compile() {
   } else if (precision == Precision::Int8 && quantMode != Mode::Static) {
     const char *modeName =
         quantMode == Mode::Dynamic ? "dynamic" : "weight-only";
+    // Activation schemes describe calibrated activations.
+    if (!int16Nodes.empty() || activationType.getNumOccurrences() ||
+        symmetricActivations)
+      return fail(llvm::Twine("--int16-nodes, --activation-type and "
+                              "--symmetric-activations apply to --mode "
+                              "static, not --mode ") +
+                  modeName);
     if (!calibrationData.empty() || !loadCalibration.empty())
       llvm::errs() << "quantc: warning: --mode " << modeName
                    << " needs no calibration; the calibration data is "
