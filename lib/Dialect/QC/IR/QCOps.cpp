@@ -568,32 +568,44 @@ static LogicalResult verifyWindow(Operation *op, int64_t spatial,
   return success();
 }
 
-LogicalResult ConvOp::verify() {
-  auto in = getInput().getType(), w = getWeight().getType();
-  auto out = getResult().getType();
+/// The window geometry shared by conv and conv_integer: ranks, strides,
+/// dilations and pads, groups, and the result shape.
+template <typename OpTy> static LogicalResult verifyConvGeometry(OpTy op) {
+  auto in = op.getInput().getType(), w = op.getWeight().getType();
+  auto out = op.getResult().getType();
   int64_t rank = in.getRank(), spatial = rank - 2;
   if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
-    return emitOpError("input, weight and result must have the same rank "
-                       ">= 3 ([N, C, spatial...])");
-  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
-                          getPads())))
+    return op.emitOpError("input, weight and result must have the same rank "
+                          ">= 3 ([N, C, spatial...])");
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                    pads = op.getPads();
+  if (failed(
+          verifyWindow(op.getOperation(), spatial, strides, dilations, pads)))
     return failure();
-  int64_t g = getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
+  int64_t g = op.getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
   if (g < 1 || c % g != 0 || f % g != 0)
-    return emitOpError("group ") << g << " must divide the input channels " << c
-                                 << " and the output channels " << f;
+    return op.emitOpError("group ") << g << " must divide the input channels "
+                                    << c << " and the output channels " << f;
   if (w.getDimSize(1) * g != c)
-    return emitOpError("weight has ")
+    return op.emitOpError("weight has ")
            << w.getDimSize(1) << " input channels per group; expected "
            << c / g;
   SmallVector<int64_t> expected = {in.getDimSize(0), f};
   for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(
-        in.getDimSize(2 + i), w.getDimSize(2 + i), getStrides()[i],
-        getDilations()[i], getPads()[i], getPads()[spatial + i]));
+    expected.push_back(
+        windowOutputSize(in.getDimSize(2 + i), w.getDimSize(2 + i), strides[i],
+                         dilations[i], pads[i], pads[spatial + i]));
   if (ArrayRef<int64_t>(expected) != out.getShape())
-    return emitOpError("result shape must be ")
+    return op.emitOpError("result shape must be ")
            << RankedTensorType::get(expected, out.getElementType());
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  if (failed(verifyConvGeometry(*this)))
+    return failure();
+  auto in = getInput().getType(), out = getResult().getType();
+  int64_t f = getWeight().getType().getDimSize(0);
   if (Value bias = getBias()) {
     auto b = cast<RankedTensorType>(bias.getType());
     if (b.getRank() != 1 || b.getDimSize(0) != f)
@@ -994,31 +1006,9 @@ LogicalResult MatMulIntegerOp::verify() {
 }
 
 LogicalResult ConvIntegerOp::verify() {
-  auto in = getInput().getType(), w = getWeight().getType();
-  auto out = getResult().getType();
-  int64_t rank = in.getRank(), spatial = rank - 2;
-  if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
-    return emitOpError("input, weight and result must have the same rank "
-                       ">= 3 ([N, C, spatial...])");
-  if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
-                          getPads())))
+  if (failed(verifyConvGeometry(*this)))
     return failure();
-  int64_t g = getGroup(), c = in.getDimSize(1), f = w.getDimSize(0);
-  if (g < 1 || c % g != 0 || f % g != 0)
-    return emitOpError("group ") << g << " must divide the input channels " << c
-                                 << " and the output channels " << f;
-  if (w.getDimSize(1) * g != c)
-    return emitOpError("weight has ")
-           << w.getDimSize(1) << " input channels per group; expected "
-           << c / g;
-  SmallVector<int64_t> expected = {in.getDimSize(0), f};
-  for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(
-        in.getDimSize(2 + i), w.getDimSize(2 + i), getStrides()[i],
-        getDilations()[i], getPads()[i], getPads()[spatial + i]));
-  if (ArrayRef<int64_t>(expected) != out.getShape())
-    return emitOpError("result shape must be ")
-           << RankedTensorType::get(expected, out.getElementType());
+  int64_t f = getWeight().getType().getDimSize(0);
   if (failed(
           verifyZeroPoint(*this, getInputZeroPoint(), 1, "input_zero_point")) ||
       failed(
