@@ -128,6 +128,10 @@ def expected_range(method, values, per_sample, stats, percentile=99.99, c=0.01):
     width = max(wp, wn)
     folded = fold_histogram(values, width)
     if method == "entropy":
+        # Bin 0 (the exact zeros of a ReLU) is left out of the divergence.
+        if folded[1:].any():
+            folded = folded.copy()
+            folded[0] = 0
         t = kl_threshold(folded, 128 if lo < 0 else 256) * width
         return max(lo, -t), min(hi, t), width
     if method == "mse":
