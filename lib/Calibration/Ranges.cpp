@@ -187,6 +187,12 @@ static int entropyThreshold(const std::vector<double> &h, int levels) {
   for (int i = used - 1; i >= 0; --i)
     suffix[i] = suffix[i + 1] + h[i];
   for (int i = levels; i <= used; ++i) {
+    // A threshold that clips more than half of the values is no candidate:
+    // with all the mass folded into one bin, P = Q and the divergence is 0
+    // (a tensor far from zero, e.g. after global average pooling, would be
+    // clipped to its minimum).
+    if (suffix[i] + tail > suffix[0] - suffix[i])
+      continue;
     std::fill(chunkSum.begin(), chunkSum.end(), 0);
     std::fill(chunkNonZero.begin(), chunkNonZero.end(), 0);
     for (int b = 0; b < i; ++b) {

@@ -70,12 +70,17 @@ def signed_bins(values, pos_width, neg_width):
 
 def kl_threshold(hist, levels):
     """TensorRT entropy calibration: the number of bins i (levels <= i <=
-    last non-empty bin + 1) minimising KL(P || Q), ties to the larger i."""
+    last non-empty bin + 1, clipping at most half of the values) minimising
+    KL(P || Q), ties to the larger i."""
     used = int(np.nonzero(hist)[0][-1]) + 1
     if used <= levels:
         return used
     best, best_kl = used, math.inf
     for i in range(levels, used + 1):
+        # A threshold that clips more than half of the values is not a
+        # candidate (all mass folded into one bin has KL 0).
+        if hist[i:].sum() > hist[:i].sum():
+            continue
         p = hist[:i].copy()
         p[i - 1] += hist[i:].sum()
         chunk = (np.arange(i) * levels) // i
