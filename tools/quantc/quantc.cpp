@@ -301,6 +301,19 @@ int compile() {
       return 1;
   }
 
+  // qc-quantize-pipeline with the options every mode shares.
+  auto runQuantizePipeline =
+      [&](QuantizePipelineOptions &options) -> LogicalResult {
+    PassManager quantize(&context);
+    if (failed(applyCLOptions(quantize)))
+      return failure();
+    options.perChannel = !perTensorWeights;
+    options.excludeNodes = excludeNodes;
+    options.excludeOpTypes = excludeOpTypes;
+    buildQuantizePipeline(quantize, options);
+    return quantize.run(*module);
+  };
+
   if (prequantized) {
     if (!calibrationData.empty() || !loadCalibration.empty())
       llvm::errs() << "quantc: warning: '" << modelPath
@@ -328,16 +341,9 @@ int compile() {
       llvm::errs() << "quantc: warning: --mode " << modeName
                    << " needs no calibration; the calibration data is "
                       "ignored\n";
-    PassManager quantize(&context);
-    if (failed(applyCLOptions(quantize)))
-      return 1;
     QuantizePipelineOptions options;
     options.mode = modeName;
-    options.perChannel = !perTensorWeights;
-    options.excludeNodes = excludeNodes;
-    options.excludeOpTypes = excludeOpTypes;
-    buildQuantizePipeline(quantize, options);
-    if (failed(quantize.run(*module)))
+    if (failed(runQuantizePipeline(options)))
       return 1;
   } else if (precision == Precision::Int8) {
     auto method = parseCalibrationMethod(calibrationMethod);
@@ -412,19 +418,12 @@ int compile() {
       if (llvm::Error err = writeCalibrationFile(calibFile, *table))
         return fail(llvm::toString(std::move(err)));
     }
-    PassManager quantize(&context);
-    if (failed(applyCLOptions(quantize)))
-      return 1;
     QuantizePipelineOptions options;
     options.calibrationFile = calibFile;
-    options.perChannel = !perTensorWeights;
     options.activationType = activationType;
     options.symmetricActivations = symmetricActivations;
     options.int16Nodes = int16Nodes;
-    options.excludeNodes = excludeNodes;
-    options.excludeOpTypes = excludeOpTypes;
-    buildQuantizePipeline(quantize, options);
-    LogicalResult result = quantize.run(*module);
+    LogicalResult result = runQuantizePipeline(options);
     if (!tempFile.empty())
       llvm::sys::fs::remove(tempFile);
     if (failed(result))

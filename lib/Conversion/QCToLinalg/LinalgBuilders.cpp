@@ -43,9 +43,14 @@ Value quantc::lowering::reshapeTo(OpBuilder &b, Location loc, Value v,
   return v;
 }
 
-SmallVector<AffineMap, 3> quantc::lowering::batchedMatmulMaps(
-    MLIRContext *ctx, ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
-    ArrayRef<int64_t> resultShape) {
+SmallVector<AffineMap, 3>
+quantc::lowering::batchedMatmulMaps(Value lhs, Value rhs,
+                                    RankedTensorType result) {
+  MLIRContext *ctx = result.getContext();
+  ArrayRef<int64_t> resultShape = result.getShape();
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
   int64_t rank = resultShape.size(), batch = rank - 2, numDims = rank + 1;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   auto operandMap = [&](ArrayRef<int64_t> shape, int64_t rowDim,
@@ -67,8 +72,8 @@ SmallVector<AffineMap, 3> quantc::lowering::batchedMatmulMaps(
     oe.push_back(d(i));
   oe.push_back(d(batch));
   oe.push_back(d(batch + 2));
-  return {operandMap(lhsShape, batch, batch + 1),
-          operandMap(rhsShape, batch + 1, batch + 2),
+  return {operandMap(shapeOf(lhs), batch, batch + 1),
+          operandMap(shapeOf(rhs), batch + 1, batch + 2),
           AffineMap::get(numDims, 0, oe, ctx)};
 }
 

@@ -150,10 +150,8 @@ template <typename T> std::optional<SmallVector<T>> storageConstant(Value v) {
 /// The indexing maps of a batched product `lhs[..., m, k] x rhs[..., k, n]
 /// -> result[..., m, n]` over the dims (batch..., m, k, n), with NumPy
 /// broadcasting of the operands' batch dimensions: {lhs, rhs, result}.
-SmallVector<AffineMap, 3> batchedMatmulMaps(MLIRContext *ctx,
-                                            ArrayRef<int64_t> lhsShape,
-                                            ArrayRef<int64_t> rhsShape,
-                                            ArrayRef<int64_t> resultShape);
+SmallVector<AffineMap, 3> batchedMatmulMaps(Value lhs, Value rhs,
+                                            RankedTensorType result);
 
 /// A tensor of `type` filled with `scalar`.
 Value fillTensor(OpBuilder &b, Location loc, RankedTensorType type,

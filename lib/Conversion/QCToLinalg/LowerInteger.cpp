@@ -134,17 +134,12 @@ struct LowerMatMulInteger : OpConversionPattern<MatMulIntegerOp> {
   matchAndRewrite(MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto type = op.getType();
     int64_t rank = type.getRank(), batch = rank - 2;
     // dims: batch..., m, k, n.
     int64_t numDims = rank + 1;
-    auto shapeOf = [](Value v) {
-      return cast<RankedTensorType>(v.getType()).getShape();
-    };
     SmallVector<AffineMap, 3> mm =
-        batchedMatmulMaps(ctx, shapeOf(adaptor.getLhs()),
-                          shapeOf(adaptor.getRhs()), type.getShape());
+        batchedMatmulMaps(adaptor.getLhs(), adaptor.getRhs(), type);
     auto [azp, azpMap] = zeroPointOperand(
         rewriter, loc, adaptor.getLhsZeroPoint(), numDims, batch);
     auto [bzp, bzpMap] = zeroPointOperand(

@@ -1035,18 +1035,13 @@ struct LowerBatchMatMul : OpConversionPattern<MatMulOp> {
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto type = op.getType();
     int64_t rank = type.getRank(), batch = rank - 2;
     // dims: batch..., m, k, n (k outside n: the innermost loop walks rows
     // of B and of the result).
     int64_t numDims = rank + 1;
-    auto shapeOf = [](Value v) {
-      return cast<RankedTensorType>(v.getType()).getShape();
-    };
     SmallVector<AffineMap, 3> mm =
-        batchedMatmulMaps(ctx, shapeOf(adaptor.getLhs()),
-                          shapeOf(adaptor.getRhs()), type.getShape());
+        batchedMatmulMaps(adaptor.getLhs(), adaptor.getRhs(), type);
     SmallVector<AffineMap> maps(mm.begin(), mm.end());
     SmallVector<bool> red(numDims, false);
     red[batch + 1] = true;

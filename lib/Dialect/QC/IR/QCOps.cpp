@@ -104,8 +104,7 @@ OpIdentity quantc::qc::identifyOp(Operation *op) {
   return id;
 }
 
-bool Exclusions::excludes(Operation *op) {
-  OpIdentity id = identifyOp(op);
+bool Exclusions::excludes(const OpIdentity &id) {
   bool excluded = false;
   for (const std::string &name : nodes)
     if (id.names.contains(name)) {

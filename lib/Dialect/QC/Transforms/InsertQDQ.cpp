@@ -145,9 +145,9 @@ LogicalResult InsertQDQPass::runOnFunction(func::FuncOp func) {
   func.walk([&](Operation *op) {
     if (!isa<QCDialect>(op->getDialect()))
       return;
-    if (!isExcluded(op))
-      quantized.insert(op);
     OpIdentity id = identifyOp(op);
+    if (!exclusions.excludes(id))
+      quantized.insert(op);
     for (const std::string &name : int16Nodes) {
       if (!id.names.contains(name))
         continue;

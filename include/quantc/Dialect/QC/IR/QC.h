@@ -78,7 +78,8 @@ struct Exclusions {
   llvm::ArrayRef<std::string> nodes, opTypes;
   llvm::StringSet<> used;
 
-  bool excludes(mlir::Operation *op);
+  bool excludes(mlir::Operation *op) { return excludes(identifyOp(op)); }
+  bool excludes(const OpIdentity &id);
   /// Emits an error on `where` for the first node name that matched
   /// nothing (`flag` names the option).
   mlir::LogicalResult reportUnused(mlir::Operation *where,
