@@ -17,12 +17,14 @@
 //            fully-connected operator of this XNNPACK), conv with
 //            per-channel weight scales (qc8).
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -100,7 +102,6 @@ void benchDnnl(const Shape &s, bool int8) {
   // Host buffers (plain layouts); sizes in elements.
   size_t srcN = s.conv ? s.c * s.h * s.w : s.m * s.k;
   size_t weiN = s.conv ? s.oc * (s.c / s.groups) * s.kh * s.kw : s.k * s.n;
-  size_t dstN = s.conv ? s.oc * s.oh() * s.ow() : s.m * s.n;
   auto src8 = randomInts<uint8_t>(srcN, 0, 255);
   auto wei8 = randomInts<int8_t>(weiN, -127, 127);
   auto bias32 = randomInts<int32_t>(outChannels, -1000, 1000);
@@ -149,7 +150,6 @@ void benchDnnl(const Shape &s, bool int8) {
     c.args[DNNL_ARG_DST] = dnnl::memory(pd.dst_desc(), c.eng);
     bench_print(pd.impl_info_str(), bench_run(dnnlRun, &c));
   }
-  (void)dstN;
 }
 
 // ----------------------------------------------------------------- XNNPACK
