@@ -53,6 +53,10 @@ def render(r):
     add(f"- pinned to CPU {','.join(map(str, r['cpu']))} (`taskset`), one thread in every engine; "
         f"load average (1 min) {r['load_before'][0]:.2f} before, {r['load_after'][0]:.2f} after "
         "(other work on the machine's other CPUs shows up here)")
+    if max(r["load_before"][0], r["load_after"][0]) > 1.5:
+        add("- **the machine was busy during this run** (the benchmark itself accounts for a load of 1): "
+            "other processes shared the caches, memory bandwidth and possibly CPU 0, so times are "
+            "pessimistic and noisier than on an idle machine")
     add("")
     add("## Machine")
     add("")

@@ -107,8 +107,10 @@ def build_engines(name, paths, cache, work_dir, log):
             message = str(err).strip().splitlines()
             engines[engine] = (None, {"error": (message[-1] if message else type(err).__name__)[:300]})
         info = engines[engine][1]
-        log(f"  {engine:<14} " + (f"ready ({info.get('setup_s')} s)" if engines[engine][0] else
-                                  f"unavailable: {info.get('error') or info.get('na')}"))
+        if engines[engine][0] is None:
+            log(f"  {engine:<14} unavailable: {info.get('error') or info.get('na')}")
+        else:
+            log(f"  {engine:<14} ready ({'cached' if info.get('cached') else str(info['setup_s']) + ' s'})")
 
     def quantc_engine(flags, calibration=None):
         def build():
