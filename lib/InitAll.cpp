@@ -1,6 +1,7 @@
 //===- InitAll.cpp - register everything quantc's tools use ---------------===//
 
 #include "quantc/InitAll.h"
+#include "quantc/Codegen/Kernels.h"
 #include "quantc/Codegen/Passes.h"
 #include "quantc/Codegen/Pipelines.h"
 #include "quantc/Conversion/Passes.h"
@@ -15,6 +16,7 @@ void quantc::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<qc::QCDialect>();
+  kernels::registerBufferizationInterfaces(registry);
 }
 
 void quantc::registerAllPasses() {

@@ -80,6 +80,19 @@ std::string quantc::kernelISA(const llvm::TargetMachine &tm) {
   return "generic";
 }
 
+std::string quantc::packedKernelISA(const llvm::TargetMachine &tm) {
+  if (!tm.getTargetTriple().isX86())
+    return "none";
+  const llvm::MCSubtargetInfo &sti = *tm.getMCSubtargetInfo();
+  if (sti.checkFeatures("+avx512f,+avx512bw,+avx512vnni"))
+    return "avx512vnni";
+  if (sti.checkFeatures("+avx2,+avxvnni"))
+    return "avxvnni";
+  if (sti.checkFeatures("+avx2"))
+    return "avx2";
+  return "none";
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 quantc::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
                              llvm::TargetMachine &tm) {

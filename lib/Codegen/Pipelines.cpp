@@ -59,17 +59,21 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                       const LowerToLLVMOptions &options) {
   // Each step, and why it is here:
   std::string pipeline = llvm::formatv(
-      // qc ops become integer/float linalg on tensors.
-      "func.func(convert-qc-to-linalg,qc-approximate-math),canonicalize,"
+      // Quantized conv/fully_connected get weights packed for the
+      // target's microkernels; the other qc ops become integer/float
+      // linalg on tensors.
+      "func.func(qc-pack-weights{{isa={3}},convert-qc-to-linalg,"
+      "qc-approximate-math),canonicalize,"
       // Tensors become buffers; results become out-params written in place
       // so the caller's output buffers are used directly.
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{{"
       "modify-public-functions},canonicalize,qc-flatten-globals,"
-      // int8 contractions become vector kernels; everything else loops that
-      // LLVM's loop vectorizer handles.
-      "func.func(qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"
+      // Packed ops become microkernels, other int8 contractions vector
+      // kernels; everything else loops that LLVM's loop vectorizer handles.
+      "func.func(qc-lower-packed-kernels,"
+      "qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"
       "qc-copies-to-linalg,convert-linalg-to-loops),"
       // No malloc inside the model: temporaries live in the workspace.
       "qc-assign-workspace,qc-emit-c-interface{{name={2}},"
@@ -78,7 +82,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
       "convert-math-to-llvm,convert-arith-to-llvm,convert-func-to-llvm,"
       "convert-cf-to-llvm,reconcile-unrealized-casts",
       options.isa.getValue(), options.vectorWidth.getValue(),
-      options.modelName.getValue());
+      options.modelName.getValue(), options.kernels.getValue());
   addTextualPipeline(pm, pipeline);
 }
 

@@ -449,6 +449,7 @@ int compile() {
   LowerToLLVMOptions lowerOptions;
   lowerOptions.modelName = name;
   lowerOptions.isa = kernelISA(**tm);
+  lowerOptions.kernels = packedKernelISA(**tm);
   buildLowerToLLVMPipeline(lower, lowerOptions);
   if (failed(lower.run(*module)))
     return 1;

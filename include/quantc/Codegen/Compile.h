@@ -28,6 +28,10 @@ createTargetMachine(const TargetSpec &spec);
 /// The `isa` option of qc-vectorize-int8-matmul that suits `tm`.
 std::string kernelISA(const llvm::TargetMachine &tm);
 
+/// The packed int8 microkernels for `tm` (qc-pack-weights' isa):
+/// avx512vnni, avxvnni or avx2 on x86-64 by its features, else none.
+std::string packedKernelISA(const llvm::TargetMachine &tm);
+
 /// Translates an LLVM-dialect module to LLVM IR for `tm` and optimizes it
 /// at -O3 (loop and SLP vectorizers included).
 llvm::Expected<std::unique_ptr<llvm::Module>>

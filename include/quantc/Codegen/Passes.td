@@ -144,4 +144,66 @@ def QCEmitCInterface : Pass<"qc-emit-c-interface", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def QCPackWeights : Pass<"qc-pack-weights", "mlir::func::FuncOp"> {
+  let summary = "Packs quantized conv/fully_connected weights for a microkernel";
+  let description = [{
+    Rewrites each quantized `qc.conv` (2-D, `group` 1 or depthwise, 8-bit
+    input and result) and `qc.fully_connected` (8-bit, 2-D) into
+    `qc.packed_conv2d` for the instruction set `isa` (`avx512vnni`,
+    `avxvnni`, `avx2`; `none` leaves everything alone): the weights are
+    reordered at compile time into the order the microkernel reads them,
+    the zero-point term and the unsigned-activation shift are folded into
+    the int32 bias, and the requantization multipliers and shifts become
+    per-channel arrays. Convolutions become channels-last: the input is
+    transposed NCHW -> NHWC and the result back, and those transposes
+    cancel between consecutive convolutions (`qc.transpose` folds) or are
+    moved by `qc-propagate-layout`.
+
+    ```mlir
+    %y = qc.conv %x, %w, %b {...} : (tensor<1x16x8x8x!q>, ...) -> tensor<1x64x8x8x!q>
+    // becomes
+    %t = qc.transpose %x {perm = array<i64: 0, 2, 3, 1>} ...
+    %p = qc.packed_conv2d ins(%t, %wp, %bias, %mult, %shift : ...)
+        outs(%e : tensor<1x8x8x64x!q>) {isa = "avx512vnni", ...}
+    %y = qc.transpose %p {perm = array<i64: 0, 3, 1, 2>} ...
+    ```
+  }];
+  let options = [
+    Option<"instructionSet", "isa", "std::string", "\"none\"",
+           "Microkernel instruction set: avx512vnni, avxvnni, avx2 or none">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect",
+                           "::quantc::qc::QCDialect"];
+}
+
+def QCLowerPackedKernels : Pass<"qc-lower-packed-kernels", "mlir::func::FuncOp"> {
+  let summary = "Writes the loops and register-tiled microkernels of qc.packed_conv2d";
+  let description = [{
+    Runs after bufferization. Each `qc.packed_conv2d` on memrefs becomes:
+
+    1. a padded channels-last copy of the input in the workspace (the
+       padding holds the input zero point; +128 for the `vpdpbusd`
+       kernels, widened to int16 for `avx2`, channels padded to the K
+       group);
+    2. for each block of output channels and each tile of output pixels, a
+       register tile of accumulators that starts at the bias and runs over
+       the taps and K groups with the instruction set's dot product
+       (`vpdpbusd` zmm or `{vex} vpdpbusd` ymm through
+       `llvm.x86.avx512.vpdpbusd.*`, or `vpmaddwd` through
+       `llvm.x86.avx2.pmadd.wd`);
+    3. the requantization epilogue in registers (docs/quantization.md: 64-bit
+       `acc * M`, rounding shift, zero point, clamp), stored as int8 with a
+       masked store for the last partial vector of channels.
+
+    Depthwise convolutions get their own channels-last vector loop.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // QUANTC_CODEGEN_PASSES_TD

@@ -58,6 +58,11 @@ struct LowerToLLVMOptions
       *this, "isa",
       llvm::cl::desc("Inner product instructions: avx2 or generic"),
       llvm::cl::init("generic")};
+  Option<std::string> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Microkernels of quantized conv/fully_connected "
+                     "(qc-pack-weights): avx512vnni, avxvnni, avx2 or none"),
+      llvm::cl::init("none")};
 };
 
 /// Float clean-up after import: canonicalization (bias and activation

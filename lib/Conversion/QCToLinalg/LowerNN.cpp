@@ -367,16 +367,23 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     bool isFloat = isa<FloatType>(elt);
     bool isMax = op.getKind() == PoolKind::Max;
     int64_t rank = inType.getRank(), s = rank - 2;
+    // Channels-last: spatial dimensions 1..s, channels last.
+    bool last = op.getChannelsLast();
+    int64_t first = last ? 1 : 2;
     ArrayRef<int64_t> k = op.getKernel(), st = op.getStrides(),
                       dl = op.getDilations(), pads = op.getPads();
     // Extra end padding so that ceil-mode windows stay in bounds.
-    Shape low(2, 0), high(2, 0);
+    Shape low(first, 0), high(first, 0);
     for (int64_t i = 0; i < s; ++i) {
-      int64_t need =
-          (outType.getDimSize(2 + i) - 1) * st[i] + dl[i] * (k[i] - 1) + 1;
-      int64_t have = inType.getDimSize(2 + i) + pads[i] + pads[s + i];
+      int64_t need = (outType.getDimSize(first + i) - 1) * st[i] +
+                     dl[i] * (k[i] - 1) + 1;
+      int64_t have = inType.getDimSize(first + i) + pads[i] + pads[s + i];
       low.push_back(pads[i]);
       high.push_back(pads[s + i] + std::max<int64_t>(need - have, 0));
+    }
+    if (last) {
+      low.push_back(0);
+      high.push_back(0);
     }
     double padValue = 0;
     if (isMax)
@@ -392,18 +399,32 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     // dims: n, c, k..., o...
     int64_t numDims = 2 + 2 * s;
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> xe = {d(0), d(1)}, ke, oe = {d(0), d(1)};
+    // Loop order n, c, k..., o... (channels-first: the innermost loop walks
+    // an output row) or n, o..., k..., c (channels-last: it walks the
+    // contiguous channels).
+    auto cDim = [&] { return last ? 1 + 2 * s : 1; };
+    auto kDim = [&](int64_t i) { return last ? 1 + s + i : 2 + i; };
+    auto oDim = [&](int64_t i) { return last ? 1 + i : 2 + s + i; };
+    SmallVector<AffineExpr> xe = {d(0)}, ke, oe = {d(0)};
+    if (!last) {
+      xe.push_back(d(cDim()));
+      oe.push_back(d(cDim()));
+    }
     for (int64_t i = 0; i < s; ++i) {
-      xe.push_back(d(2 + s + i) * st[i] + d(2 + i) * dl[i]);
-      ke.push_back(d(2 + i));
-      oe.push_back(d(2 + s + i));
+      xe.push_back(d(oDim(i)) * st[i] + d(kDim(i)) * dl[i]);
+      ke.push_back(d(kDim(i)));
+      oe.push_back(d(oDim(i)));
+    }
+    if (last) {
+      xe.push_back(d(cDim()));
+      oe.push_back(d(cDim()));
     }
     SmallVector<AffineMap> maps = {AffineMap::get(numDims, 0, xe, ctx),
                                    AffineMap::get(numDims, 0, ke, ctx),
                                    AffineMap::get(numDims, 0, oe, ctx)};
     SmallVector<bool> red(numDims, false);
     for (int64_t i = 0; i < s; ++i)
-      red[2 + i] = true;
+      red[kDim(i)] = true;
     Value pooled =
         linalg::GenericOp::create(
             rewriter, loc, outType, ValueRange{x, window}, acc, maps,
@@ -425,11 +446,11 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     }
     // Divisors: window positions inside the input (or inside the explicit
     // padding with count_include_pad), per output position.
-    Shape outSpatial(outType.getShape().drop_front(2));
+    Shape outSpatial(outType.getShape().slice(first, s));
     SmallVector<SmallVector<int64_t>> counts(s);
     for (int64_t i = 0; i < s; ++i) {
       int64_t lo = op.getCountIncludePad() ? -pads[i] : 0;
-      int64_t hi = inType.getDimSize(2 + i) +
+      int64_t hi = inType.getDimSize(first + i) +
                    (op.getCountIncludePad() ? pads[s + i] : 0);
       for (int64_t o = 0; o < outSpatial[i]; ++o) {
         int64_t n = 0;
@@ -458,7 +479,7 @@ struct LowerPool : OpConversionPattern<PoolOp> {
                                       "pool_divisors");
     SmallVector<AffineExpr> de;
     for (int64_t i = 0; i < s; ++i)
-      de.push_back(d(2 + i));
+      de.push_back(getAffineDimExpr(first + i, ctx));
     Value avg = buildElementwise(
         rewriter, loc, ValueRange{pooled, div},
         {rewriter.getMultiDimIdentityMap(rank),

@@ -413,6 +413,29 @@ struct LowerReshape : OpConversionPattern<ReshapeOp> {
   }
 };
 
+/// The packed kernel op keeps its form; only its tensors change to their
+/// storage types.
+struct LowerPackedConv : OpConversionPattern<PackedConv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PackedConv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> results;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(), results)))
+      return failure();
+    // The init is a fresh tensor of the storage type (qc-pack-weights
+    // makes a tensor.empty of the quantized type).
+    SmallVector<Value> operands(adaptor.getOperands());
+    auto initType = cast<RankedTensorType>(results.front());
+    operands.back() = tensor::EmptyOp::create(
+        rewriter, op.getLoc(), initType.getShape(), initType.getElementType());
+    OperationState state(op->getLoc(), op->getName(), operands, results,
+                         op->getAttrs());
+    rewriter.replaceOp(op, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
 struct ConvertQCToLinalgPass
     : quantc::impl::ConvertQCToLinalgBase<ConvertQCToLinalgPass> {
   void runOnOperation() override {
@@ -425,6 +448,8 @@ struct ConvertQCToLinalgPass
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return converter.isSignatureLegal(f.getFunctionType());
     });
+    target.addDynamicallyLegalOp<PackedConv2DOp>(
+        [&](PackedConv2DOp op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::ReturnOp>(
         [&](func::ReturnOp r) { return converter.isLegal(r); });
     RewritePatternSet patterns(ctx);
@@ -440,7 +465,7 @@ struct ConvertQCToLinalgPass
 void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                                         RewritePatternSet &patterns) {
   patterns.add<LowerStorageCast, LowerQuantizeCast, LowerDequantizeCast,
-               LowerFullyConnected, LowerAdd, LowerRelu, LowerReshape>(
+               LowerFullyConnected, LowerPackedConv, LowerAdd, LowerRelu, LowerReshape>(
       converter, patterns.getContext());
   populateQCNNToLinalgPatterns(converter, patterns);
   populateCodebookToLinalgPatterns(converter, patterns);

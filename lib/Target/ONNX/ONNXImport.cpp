@@ -1275,7 +1275,8 @@ LogicalResult Importer::importPool(Location loc) {
                          builder.getDenseI64ArrayAttr(dilations),
                          builder.getDenseI64ArrayAttr(pads),
                          ceil ? builder.getUnitAttr() : UnitAttr(),
-                         countPad ? builder.getUnitAttr() : UnitAttr()));
+                         countPad ? builder.getUnitAttr() : UnitAttr(),
+                         UnitAttr()));
 }
 
 //===----------------------------------------------------------------------===//

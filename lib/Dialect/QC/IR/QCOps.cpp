@@ -660,12 +660,19 @@ LogicalResult PoolOp::verify() {
   if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
                           getPads())))
     return failure();
-  SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1)};
+  // Spatial dimensions start at 1 channels-last, else at 2.
+  int64_t first = getChannelsLast() ? 1 : 2;
+  int64_t channels = in.getDimSize(getChannelsLast() ? rank - 1 : 1);
+  SmallVector<int64_t> expected = {in.getDimSize(0)};
+  if (!getChannelsLast())
+    expected.push_back(channels);
   for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(in.getDimSize(2 + i), getKernel()[i],
-                                        getStrides()[i], getDilations()[i],
-                                        getPads()[i], getPads()[spatial + i],
-                                        getCeilMode()));
+    expected.push_back(windowOutputSize(
+        in.getDimSize(first + i), getKernel()[i], getStrides()[i],
+        getDilations()[i], getPads()[i], getPads()[spatial + i],
+        getCeilMode()));
+  if (getChannelsLast())
+    expected.push_back(channels);
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape must be ")
            << RankedTensorType::get(expected, out.getElementType());
@@ -1026,6 +1033,101 @@ LogicalResult CastOp::verify() {
   if (getInputUnsigned() && !in.getElementType().isInteger(8))
     return emitOpError("input_unsigned applies to i8 inputs only");
   return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  auto isIdentity = [](ArrayRef<int64_t> p) {
+    for (auto [i, v] : llvm::enumerate(p))
+      if (v != static_cast<int64_t>(i))
+        return false;
+    return true;
+  };
+  if (isIdentity(perm) && getInput().getType() == getType())
+    return getInput();
+  auto inner = getInput().getDefiningOp<TransposeOp>();
+  if (!inner)
+    return {};
+  // result[i] = inner[perm[i]] = x[innerPerm[perm[i]]].
+  SmallVector<int64_t> composed;
+  for (int64_t p : perm)
+    composed.push_back(inner.getPerm()[p]);
+  if (isIdentity(composed) && inner.getInput().getType() == getType())
+    return inner.getInput();
+  setPerm(composed);
+  getInputMutable().assign(inner.getInput());
+  return getResult();
+}
+
+//===----------------------------------------------------------------------===//
+// packed_conv2d
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackedConv2DOp::verify() {
+  StringRef kind = getIsa();
+  if (kind != "avx512vnni" && kind != "avxvnni" && kind != "avx2")
+    return emitOpError("unknown isa '")
+           << kind << "' (expected avx512vnni, avxvnni or avx2)";
+  auto in = cast<ShapedType>(getInput().getType());
+  auto out = cast<ShapedType>(getInit().getType());
+  if (in.getRank() != 4 || out.getRank() != 4 || !in.hasStaticShape() ||
+      !out.hasStaticShape())
+    return emitOpError("input and init must be static [N, H, W, C] shapes");
+  auto bits = [](Type t) -> unsigned {
+    if (auto q = dyn_cast<quant::QuantizedType>(t))
+      return q.getStorageTypeIntegralWidth();
+    return t.isInteger() ? t.getIntOrFloatBitWidth() : 0;
+  };
+  if (bits(in.getElementType()) != 8 || bits(out.getElementType()) != 8)
+    return emitOpError("input and init hold 8-bit codes");
+  if (getKernel().size() != 2 || getStrides().size() != 2 ||
+      getDilations().size() != 2 || getPads().size() != 4)
+    return emitOpError("needs 2 kernel sizes, strides and dilations and 4 "
+                       "pads");
+  for (int64_t v : llvm::concat<const int64_t>(getKernel(), getStrides(),
+                                               getDilations()))
+    if (v < 1)
+      return emitOpError("kernel sizes, strides and dilations must be >= 1");
+  for (int64_t p : getPads())
+    if (p < 0)
+      return emitOpError("pads must be >= 0");
+  for (int i = 0; i < 2; ++i) {
+    int64_t span = getDilations()[i] * (getKernel()[i] - 1) + 1;
+    int64_t padded = in.getDimSize(1 + i) + getPads()[i] + getPads()[2 + i];
+    int64_t expected =
+        padded < span ? 0 : (padded - span) / getStrides()[i] + 1;
+    if (out.getDimSize(1 + i) != expected)
+      return emitOpError("result spatial dimension ")
+             << i << " must be " << expected;
+  }
+  if (out.getDimSize(0) != in.getDimSize(0))
+    return emitOpError("batch sizes differ");
+  if (getDepthwise() && out.getDimSize(3) != in.getDimSize(3))
+    return emitOpError("a depthwise convolution keeps the channel count");
+  // I64Attr getters are unsigned.
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < -128 || hi > 127)
+    return emitOpError("clamp range must lie in [-128, 127]");
+  if (getResult().size() > 1u ||
+      (getResult().size() == 1) != isa<RankedTensorType>(out))
+    return emitOpError("has one tensor result on tensors, none on memrefs");
+  return success();
+}
+
+void PackedConv2DOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (&operand == &getInitMutable())
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    else
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
 }
 
 bool quantc::qc::isPrequantized(ModuleOp module) {

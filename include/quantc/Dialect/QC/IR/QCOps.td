@@ -14,6 +14,7 @@ include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Dialect/Quant/IR/QuantBase.td"
 
 def QC_Dialect : Dialect {
@@ -376,6 +377,9 @@ def QC_PoolOp : QC_Op<"pool", [Pure]> {
     On quantized tensors, max pooling requires the input and result types
     to be equal and works on the stored integers.
 
+    With `channels_last` the input and result are `[N, D1, ..., C]` (the
+    channels-last tensors between packed convolutions, `qc-pack-weights`).
+
     ```mlir
     %y = qc.pool <max> %x {kernel = array<i64: 3, 3>,
         strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
@@ -389,7 +393,8 @@ def QC_PoolOp : QC_Op<"pool", [Pure]> {
                        DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pads,
                        UnitAttr:$ceil_mode,
-                       UnitAttr:$count_include_pad);
+                       UnitAttr:$count_include_pad,
+                       UnitAttr:$channels_last);
   let results = (outs QC_Tensor:$result);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)
@@ -568,6 +573,7 @@ def QC_TransposeOp : QC_Op<"transpose", [Pure]> {
     $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QC_PadOp : QC_Op<"pad", [Pure]> {
@@ -794,6 +800,83 @@ def QC_CodebookLookupOp : QC_Op<"codebook_lookup", [Pure]> {
   let results = (outs RankedTensorOf<[F32]>:$result);
   let assemblyFormat = [{
     $indices `,` $codebook attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel layer
+//===----------------------------------------------------------------------===//
+
+def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "int8 NHWC convolution on weights packed for one microkernel";
+  let description = [{
+    The integer core of a quantized `qc.conv` (2-D, `group` 1 or depthwise)
+    or `qc.fully_connected` (as a 1x1 convolution over `[1, 1, M, K]`),
+    after `qc-pack-weights` chose the target's microkernel. The input and
+    result are channels-last (`[N, H, W, C]` and `[N, OH, OW, F]`), storage
+    (signed) 8-bit codes; `weights` is a 1-D constant in the exact order the
+    microkernel reads it, and `bias`, `multiplier`, `shift` hold, per output
+    channel padded to the tile, the int32 accumulator start (the float bias
+    with every zero-point and unsigned-shift correction folded in) and the
+    fixed-point requantization multiplier and shift of
+    docs/quantization.md. The op computes
+
+        acc[p, f]  = bias[f] + sum_{kh, kw, c} a(p, kh, kw, c) * W[f, c, kh, kw]
+        result[p, f] = clamp(((acc * M[f] + 2^(S[f]-1)) >> S[f]) + zp_out,
+                             clamp_min, clamp_max)
+
+    where `a` is the input code (`input_zero_point` in the padding), plus
+    128 for the `avx512vnni`/`avxvnni` kernels (`vpdpbusd` is unsigned x
+    signed). `isa` fixes the layout (docs/design.md, "Kernel layer"):
+
+    * `avx512vnni` / `avxvnni`: K groups of 4 bytes; channel blocks of 64
+      (16 for `avxvnni`) then one narrower tail block of whole vectors; each
+      block `[KH*KW][Cp/4][block][4]` with `Cp` = C rounded up to 4.
+    * `avx2`: the same with K groups of 2 int16 weights (`vpmaddwd`),
+      blocks of 16, `Cp` = C rounded up to 2.
+    * `depthwise`: int32 weights `[KH*KW][Cv]`, `Cv` = C rounded up to the
+      vector width (16 with AVX-512, else 8).
+
+    It works on tensors (with a result) and, after bufferization, on
+    memrefs; `qc-lower-packed-kernels` writes the loops and microkernels.
+
+    ```mlir
+    %y = qc.packed_conv2d ins(%x, %w, %b, %m, %s
+        : tensor<1x8x8x16xi8>, tensor<9216xi8>, tensor<64xi32>,
+          tensor<64xi32>, tensor<64xi32>)
+        outs(%init : tensor<1x8x8x64xi8>)
+        {isa = "avx512vnni", kernel = array<i64: 3, 3>,
+         strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, input_zero_point = -3 : i64,
+         output_zero_point = -128 : i64, clamp_min = -128 : i64,
+         clamp_max = 127 : i64} -> tensor<1x8x8x64xi8>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$weights,
+                       AnyShaped:$bias, AnyShaped:$multiplier,
+                       AnyShaped:$shift, AnyShaped:$init,
+                       StrAttr:$isa, UnitAttr:$depthwise,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       I64Attr:$input_zero_point,
+                       I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    `ins` `(` $input `,` $weights `,` $bias `,` $multiplier `,` $shift `:`
+      type($input) `,` type($weights) `,` type($bias) `,` type($multiplier)
+      `,` type($shift) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return ::mlir::MutableOperandRange(getInitMutable());
+    }
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,440 @@
+//===- LowerPackedKernels.cpp - qc-lower-packed-kernels -------------------===//
+//
+// Writes the loop nests and register-tiled microkernels of bufferized
+// qc.packed_conv2d ops. The GEMM kernel (convolutions with group 1 and fully
+// connected layers) is an implicit GEMM over a padded channels-last copy of
+// the input: for each block of output channels and tile of output pixels,
+// rows x vectors accumulators start at the bias and run over the taps and
+// K groups with the target's dot product; the requantization epilogue runs
+// in registers. The instruction sets and the packed order are described in
+// quantc/Codegen/Kernels.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Codegen/Kernels.h"
+#include "quantc/Codegen/Passes.h"
+#include "quantc/Dialect/QC/IR/QC.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_QCLOWERPACKEDKERNELS
+#include "quantc/Codegen/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::kernels;
+
+namespace {
+
+/// Builders for index arithmetic and the shared epilogue.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t c) { return c == 0 ? x : add(x, idx(c)); }
+  Value mul(Value x, int64_t c) {
+    return c == 1 ? x : arith::MulIOp::create(b, loc, x, idx(c)).getResult();
+  }
+  Value div(Value x, int64_t c) {
+    return c == 1 ? x : arith::DivUIOp::create(b, loc, x, idx(c)).getResult();
+  }
+  Value rem(Value x, int64_t c) {
+    return arith::RemUIOp::create(b, loc, x, idx(c));
+  }
+  Value splat(VectorType type, int64_t v) {
+    return arith::ConstantOp::create(
+        b, loc, type,
+        DenseElementsAttr::get(type, b.getIntegerAttr(type.getElementType(),
+                                                      v)));
+  }
+
+  /// A counted loop from `lo` to `hi` with `init` carried values.
+  template <typename Body>
+  ValueRange loop(int64_t lo, int64_t hi, int64_t step, ValueRange init,
+                  Body body) {
+    auto forOp = scf::ForOp::create(
+        b, loc, idx(lo), idx(hi), idx(step), init,
+        [&](OpBuilder &, Location, Value iv, ValueRange args) {
+          SmallVector<Value> next = body(iv, args);
+          scf::YieldOp::create(b, loc, next);
+        });
+    return forOp.getResults();
+  }
+
+  /// docs/quantization.md's requantization of one accumulator vector:
+  /// clamp(((acc * M + 2^(S-1)) >> S) + zp, lo, hi) as int8.
+  Value requantize(Value acc, Value mult64, Value shift64, Value round64,
+                   int64_t zp, int64_t lo, int64_t hi) {
+    auto accType = cast<VectorType>(acc.getType());
+    auto wide = VectorType::get(accType.getShape(), b.getI64Type());
+    Value v = arith::ExtSIOp::create(b, loc, wide, acc);
+    v = arith::MulIOp::create(b, loc, v, mult64);
+    v = arith::AddIOp::create(b, loc, v, round64);
+    v = arith::ShRSIOp::create(b, loc, v, shift64);
+    v = arith::AddIOp::create(b, loc, v, splat(wide, zp));
+    v = arith::MaxSIOp::create(b, loc, v, splat(wide, lo));
+    v = arith::MinSIOp::create(b, loc, v, splat(wide, hi));
+    return arith::TruncIOp::create(
+        b, loc, VectorType::get(accType.getShape(), b.getI8Type()), v);
+  }
+
+  /// Multiplier, shift and rounding term of `lanes` channels from `at`.
+  std::tuple<Value, Value, Value> channelParams(Value mult, Value shift,
+                                                Value at, int64_t lanes) {
+    auto i32v = VectorType::get({lanes}, b.getI32Type());
+    auto i64v = VectorType::get({lanes}, b.getI64Type());
+    Value m = arith::ExtSIOp::create(
+        b, loc, i64v, vector::LoadOp::create(b, loc, i32v, mult, at));
+    Value s = arith::ExtSIOp::create(
+        b, loc, i64v, vector::LoadOp::create(b, loc, i32v, shift, at));
+    Value round = arith::ShLIOp::create(
+        b, loc, splat(i64v, 1),
+        arith::SubIOp::create(b, loc, s, splat(i64v, 1)));
+    return {m, s, round};
+  }
+
+  /// Stores `lanes` int8 values at `out[at]`, only the first `valid`.
+  void store(Value v, Value out, Value at, int64_t valid) {
+    auto type = cast<VectorType>(v.getType());
+    if (valid >= type.getNumElements()) {
+      vector::StoreOp::create(b, loc, v, out, at);
+      return;
+    }
+    auto maskType = VectorType::get(type.getShape(), b.getI1Type());
+    Value mask = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                ArrayRef<int64_t>{valid});
+    vector::MaskedStoreOp::create(b, loc, out, at, mask, v);
+  }
+};
+
+/// A 1-D view of a static, identity-layout memref.
+Value flatten(OpBuilder &b, Location loc, Value m) {
+  auto t = cast<MemRefType>(m.getType());
+  if (t.getRank() == 1)
+    return m;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    all[0].push_back(i);
+  return memref::CollapseShapeOp::create(b, loc, m, all);
+}
+
+/// `m` itself when it has the identity layout, else a contiguous copy.
+Value contiguous(OpBuilder &b, Location loc, Value m, bool copyIn) {
+  auto t = cast<MemRefType>(m.getType());
+  if (t.getLayout().isIdentity())
+    return m;
+  Value buffer = memref::AllocOp::create(
+      b, loc, MemRefType::get(t.getShape(), t.getElementType()),
+      b.getI64IntegerAttr(64));
+  if (copyIn)
+    memref::CopyOp::create(b, loc, m, buffer);
+  return buffer;
+}
+
+struct Geometry {
+  int64_t n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+  int64_t ph() const { return h + pt + pb; }
+  int64_t pw() const { return w + pl + pr; }
+};
+
+Geometry geometryOf(qc::PackedConv2DOp op) {
+  auto in = cast<MemRefType>(op.getInput().getType());
+  auto out = cast<MemRefType>(op.getInit().getType());
+  Geometry g;
+  g.n = in.getDimSize(0);
+  g.h = in.getDimSize(1);
+  g.w = in.getDimSize(2);
+  g.c = in.getDimSize(3);
+  g.oh = out.getDimSize(1);
+  g.ow = out.getDimSize(2);
+  g.f = out.getDimSize(3);
+  g.kh = op.getKernel()[0];
+  g.kw = op.getKernel()[1];
+  g.sh = op.getStrides()[0];
+  g.sw = op.getStrides()[1];
+  g.dh = op.getDilations()[0];
+  g.dw = op.getDilations()[1];
+  g.pt = op.getPads()[0];
+  g.pl = op.getPads()[1];
+  g.pb = op.getPads()[2];
+  g.pr = op.getPads()[3];
+  return g;
+}
+
+/// Copies the input into a zero-point-padded channels-last buffer with
+/// `cp` channels per pixel, transforming each code: +128 (`toUnsigned`)
+/// or widening to int16 (`elemType` i16).
+Value padInput(Emitter &e, const Geometry &g, Value input, int64_t cp,
+               Type elemType, bool toUnsigned, int64_t padCode) {
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  int64_t size = g.n * g.ph() * g.pw() * cp;
+  auto type = MemRefType::get({size}, elemType);
+  Value pad = memref::AllocOp::create(b, loc, type, b.getI64IntegerAttr(64));
+  Value fill = arith::ConstantOp::create(
+      b, loc, elemType, b.getIntegerAttr(elemType, padCode));
+  linalg::FillOp::create(b, loc, ValueRange{fill}, ValueRange{pad});
+  Value src = flatten(b, loc, input);
+  bool widen = elemType.isInteger(16);
+  int64_t chunk = widen ? 16 : (g.c >= 64 ? 64 : (g.c >= 32 ? 32 : 16));
+  e.loop(0, g.n * g.h, 1, {}, [&](Value row, ValueRange) {
+    Value bi = e.div(row, g.h), hh = e.rem(row, g.h);
+    e.loop(0, g.w, 1, {}, [&](Value ww, ValueRange) {
+      Value from = e.mul(e.add(e.mul(row, g.w), ww), g.c);
+      Value to = e.mul(
+          e.add(e.mul(e.add(e.mul(bi, g.ph()), e.add(hh, g.pt)), g.pw()),
+                e.add(ww, g.pl)),
+          cp);
+      int64_t main = g.c - g.c % chunk;
+      auto bytes = VectorType::get({chunk}, b.getI8Type());
+      for (int64_t ch = 0; ch < main; ch += chunk) {
+        Value v = vector::LoadOp::create(b, loc, bytes, src, e.add(from, ch));
+        if (widen)
+          v = arith::ExtSIOp::create(
+              b, loc, VectorType::get({chunk}, b.getI16Type()), v);
+        else if (toUnsigned)
+          v = arith::XOrIOp::create(b, loc, v, e.splat(bytes, -128));
+        vector::StoreOp::create(b, loc, v, pad, e.add(to, ch));
+      }
+      for (int64_t ch = main; ch < g.c; ++ch) {
+        Value v = memref::LoadOp::create(b, loc, src, e.add(from, ch));
+        if (widen)
+          v = arith::ExtSIOp::create(b, loc, b.getI16Type(), v);
+        else if (toUnsigned)
+          v = arith::XOrIOp::create(
+              b, loc, v,
+              arith::ConstantOp::create(b, loc, b.getI8Type(),
+                                        b.getI8IntegerAttr(-128)));
+        memref::StoreOp::create(b, loc, v, pad, e.add(to, ch));
+      }
+      return SmallVector<Value>{};
+    });
+    return SmallVector<Value>{};
+  });
+  return pad;
+}
+
+struct Operands {
+  Value pad, weights, bias, mult, shift, out;
+};
+
+/// One `rows` x `vectors` register tile of the GEMM kernel at pixel `m0`
+/// and output channel `f0`, over a channel block of `width` channels whose
+/// packed weights start at `wBase`; `valid` channels of the block are real.
+void emitGemmTile(Emitter &e, const KernelTarget &t, const Geometry &g,
+                  const Operands &o, qc::PackedConv2DOp op, Value m0,
+                  int64_t rows, Value f0, int64_t width, Value wBase,
+                  int64_t valid) {
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  int64_t vectors = width / t.lanes;
+  int64_t cp = paddedChannels(t, g.c), groups = cp / t.kGroup;
+  Type elem = t.elementBits == 16 ? b.getI16Type() : b.getI8Type();
+  auto accType = VectorType::get({t.lanes}, b.getI32Type());
+  auto opType = VectorType::get({t.lanes * t.kGroup}, elem);
+  auto quadType = VectorType::get({t.kGroup}, elem);
+  auto oneWord = VectorType::get({1}, b.getI32Type());
+
+  // Start of each row's receptive field in the padded input.
+  SmallVector<Value> bases;
+  for (int64_t r = 0; r < rows; ++r) {
+    Value m = e.add(m0, r);
+    Value bi = e.div(m, g.oh * g.ow), pix = e.rem(m, g.oh * g.ow);
+    Value y = e.div(pix, g.ow), x = e.rem(pix, g.ow);
+    bases.push_back(e.mul(
+        e.add(e.mul(e.add(e.mul(bi, g.ph()), e.mul(y, g.sh)), g.pw()),
+              e.mul(x, g.sw)),
+        cp));
+  }
+  SmallVector<Value> init;
+  SmallVector<Value> biasVectors;
+  for (int64_t j = 0; j < vectors; ++j)
+    biasVectors.push_back(vector::LoadOp::create(
+        b, loc, accType, o.bias, e.add(f0, j * t.lanes)));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < vectors; ++j)
+      init.push_back(biasVectors[j]);
+
+  auto mac = [&](Value acc, Value a, Value w) -> Value {
+    if (t.isa == "avx2") {
+      Value pairs = LLVM::CallIntrinsicOp::create(
+                        b, loc, accType,
+                        b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                        ValueRange{a, w})
+                        .getResult(0);
+      return arith::AddIOp::create(b, loc, acc, pairs);
+    }
+    StringRef name = t.isa == "avx512vnni" ? "llvm.x86.avx512.vpdpbusd.512"
+                                           : "llvm.x86.avx512.vpdpbusd.256";
+    return LLVM::CallIntrinsicOp::create(b, loc, accType,
+                                         b.getStringAttr(name),
+                                         ValueRange{acc, a, w})
+        .getResult(0);
+  };
+
+  int64_t taps = g.kh * g.kw;
+  ValueRange sums = e.loop(0, taps, 1, init, [&](Value tap, ValueRange accs) {
+    Value tapOff = e.add(e.mul(e.div(tap, g.kw), g.dh * g.pw() * cp),
+                         e.mul(e.rem(tap, g.kw), g.dw * cp));
+    Value wTap = e.add(wBase, e.mul(tap, groups * width * t.kGroup));
+    ValueRange inner = e.loop(0, groups, 1, accs, [&](Value grp,
+                                                      ValueRange acc) {
+      Value wOff = e.add(wTap, e.mul(grp, width * t.kGroup));
+      SmallVector<Value> w;
+      for (int64_t j = 0; j < vectors; ++j)
+        w.push_back(vector::LoadOp::create(
+            b, loc, opType, o.weights, e.add(wOff, j * t.lanes * t.kGroup)));
+      Value kOff = e.add(tapOff, e.mul(grp, t.kGroup));
+      SmallVector<Value> next(acc.begin(), acc.end());
+      for (int64_t r = 0; r < rows; ++r) {
+        Value quad = vector::LoadOp::create(b, loc, quadType, o.pad,
+                                            e.add(bases[r], kOff));
+        Value word = vector::ExtractOp::create(
+            b, loc, vector::BitCastOp::create(b, loc, oneWord, quad),
+            ArrayRef<int64_t>{0});
+        Value a = vector::BitCastOp::create(
+            b, loc, opType, vector::BroadcastOp::create(b, loc, accType, word));
+        for (int64_t j = 0; j < vectors; ++j)
+          next[r * vectors + j] = mac(next[r * vectors + j], a, w[j]);
+      }
+      return next;
+    });
+    return SmallVector<Value>(inner.begin(), inner.end());
+  });
+
+  for (int64_t j = 0; j < vectors; ++j) {
+    Value at = e.add(f0, j * t.lanes);
+    auto [m64, s64, r64] = e.channelParams(o.mult, o.shift, at, t.lanes);
+    for (int64_t r = 0; r < rows; ++r) {
+      Value y = e.requantize(sums[r * vectors + j], m64, s64, r64,
+                             op.getOutputZeroPoint(), op.getClampMin(),
+                             op.getClampMax());
+      Value outAt = e.add(e.mul(e.add(m0, r), g.f), at);
+      e.store(y, o.out, outAt, valid - j * t.lanes);
+    }
+  }
+}
+
+void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
+               const Geometry &g, Operands o, Value input) {
+  OpBuilder &b = e.b;
+  int64_t cp = paddedChannels(t, g.c), taps = g.kh * g.kw;
+  Type elem = t.elementBits == 16 ? b.getI16Type() : b.getI8Type();
+  int64_t zp = op.getInputZeroPoint();
+  int64_t padCode = t.unsignedActivations ? static_cast<int8_t>(zp + 128) : zp;
+  o.pad = padInput(e, g, input, cp, elem, t.unsignedActivations, padCode);
+  ChannelBlocks blocks = channelBlocks(t, g.f);
+  int64_t m = g.n * g.oh * g.ow;
+  auto rowsLoop = [&](Value f0, int64_t width, Value wBase, int64_t valid) {
+    int64_t rows = t.rowsFor(width / t.lanes);
+    int64_t main = m - m % rows;
+    if (main > 0)
+      e.loop(0, main, rows, {}, [&](Value m0, ValueRange) {
+        emitGemmTile(e, t, g, o, op, m0, rows, f0, width, wBase, valid);
+        return SmallVector<Value>{};
+      });
+    if (main < m)
+      emitGemmTile(e, t, g, o, op, e.idx(main), m - main, f0, width, wBase,
+                   valid);
+  };
+  if (blocks.full > 0)
+    e.loop(0, blocks.full, 1, {}, [&](Value nb, ValueRange) {
+      rowsLoop(e.mul(nb, blocks.fullWidth), blocks.fullWidth,
+               e.mul(nb, blocks.fullWidth * taps * cp), blocks.fullWidth);
+      return SmallVector<Value>{};
+    });
+  if (blocks.tailWidth > 0) {
+    int64_t f0 = blocks.full * blocks.fullWidth;
+    rowsLoop(e.idx(f0), blocks.tailWidth, e.idx(f0 * taps * cp),
+             blocks.tailChannels);
+  }
+}
+
+/// Depthwise: for each output pixel and vector of channels, the taps
+/// unrolled, int32 multiply-adds of sign-extended codes.
+void lowerDepthwise(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
+                    const Geometry &g, Operands o, Value input) {
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  int64_t lanes = depthwiseLanes(t), cv = roundUp(g.c, lanes);
+  o.pad = padInput(e, g, input, cv, b.getI8Type(), false,
+                   op.getInputZeroPoint());
+  auto accType = VectorType::get({lanes}, b.getI32Type());
+  auto bytes = VectorType::get({lanes}, b.getI8Type());
+  auto block = [&](Value pixelBase, Value outBase, Value c0, int64_t valid) {
+    Value acc = vector::LoadOp::create(b, loc, accType, o.bias, c0);
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) {
+        Value at = e.add(e.add(pixelBase, (i * g.dh * g.pw() + j * g.dw) * cv),
+                         c0);
+        Value a = arith::ExtSIOp::create(
+            b, loc, accType, vector::LoadOp::create(b, loc, bytes, o.pad, at));
+        Value w = vector::LoadOp::create(b, loc, accType, o.weights,
+                                         e.add(c0, (i * g.kw + j) * cv));
+        acc = arith::AddIOp::create(b, loc, acc,
+                                    arith::MulIOp::create(b, loc, a, w));
+      }
+    auto [m64, s64, r64] = e.channelParams(o.mult, o.shift, c0, lanes);
+    Value y = e.requantize(acc, m64, s64, r64, op.getOutputZeroPoint(),
+                           op.getClampMin(), op.getClampMax());
+    e.store(y, o.out, e.add(outBase, c0), valid);
+  };
+  e.loop(0, g.n * g.oh, 1, {}, [&](Value row, ValueRange) {
+    Value bi = e.div(row, g.oh), y = e.rem(row, g.oh);
+    e.loop(0, g.ow, 1, {}, [&](Value x, ValueRange) {
+      Value pixelBase = e.mul(
+          e.add(e.mul(e.add(e.mul(bi, g.ph()), e.mul(y, g.sh)), g.pw()),
+                e.mul(x, g.sw)),
+          cv);
+      Value outBase = e.mul(e.add(e.mul(row, g.ow), x), g.c);
+      int64_t full = g.c / lanes;
+      if (full > 0)
+        e.loop(0, full, 1, {}, [&](Value cb, ValueRange) {
+          block(pixelBase, outBase, e.mul(cb, lanes), lanes);
+          return SmallVector<Value>{};
+        });
+      if (g.c % lanes)
+        block(pixelBase, outBase, e.idx(full * lanes), g.c % lanes);
+      return SmallVector<Value>{};
+    });
+    return SmallVector<Value>{};
+  });
+}
+
+struct LowerPackedKernelsPass
+    : quantc::impl::QCLowerPackedKernelsBase<LowerPackedKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<qc::PackedConv2DOp> ops;
+    getOperation().walk([&](qc::PackedConv2DOp op) { ops.push_back(op); });
+    for (qc::PackedConv2DOp op : ops) {
+      if (!op.getResult().empty()) {
+        op.emitOpError("must be bufferized before qc-lower-packed-kernels");
+        return signalPassFailure();
+      }
+      std::optional<KernelTarget> target = getKernelTarget(op.getIsa());
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      Emitter e{b, loc};
+      Geometry g = geometryOf(op);
+      Value input = contiguous(b, loc, op.getInput(), true);
+      Value out = contiguous(b, loc, op.getInit(), false);
+      Operands o;
+      o.weights = flatten(b, loc, contiguous(b, loc, op.getWeights(), true));
+      o.bias = flatten(b, loc, contiguous(b, loc, op.getBias(), true));
+      o.mult = flatten(b, loc, contiguous(b, loc, op.getMultiplier(), true));
+      o.shift = flatten(b, loc, contiguous(b, loc, op.getShift(), true));
+      o.out = flatten(b, loc, out);
+      if (op.getDepthwise())
+        lowerDepthwise(e, *target, op, g, o, input);
+      else
+        lowerGemm(e, *target, op, g, o, input);
+      if (out != op.getInit())
+        memref::CopyOp::create(b, loc, out, op.getInit());
+      op.erase();
+    }
+  }
+};
+
+} // namespace
