@@ -38,7 +38,15 @@ bin="$out/bin"
 mkdir -p "$bin"
 # A copy of the compiler: a rebuild during the run must not change what is
 # measured (and the compile cache is keyed by its hash).
-cp "$quantc" "$bin/quantc.new" && mv "$bin/quantc.new" "$bin/quantc"
+# A copy taken mid-relink would be truncated: retry until the copy runs.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  if cp "$quantc" "$bin/quantc.new" 2>/dev/null && "$bin/quantc.new" compile --help >/dev/null 2>&1; then
+    break
+  fi
+  [ "$attempt" -lt 10 ] || { echo "bench: $quantc does not run" >&2; exit 1; }
+  sleep 30
+done
+mv "$bin/quantc.new" "$bin/quantc"
 build() {  # build OUTPUT COMPILER SOURCE FLAGS...: only when the source is newer
   local output="$1" compiler="$2" source="$3"
   shift 3
