@@ -13,5 +13,5 @@ cmake --build build --target mlir-doc >/dev/null
 for f in Dialects/QCDialect.md Passes/QCPasses.md Passes/QCConversionPasses.md Passes/QCCodegenPasses.md; do
   diff -q "build/docs/$f" "docs/$f" >/dev/null || { echo "docs/$f is stale: run scripts/update-docs.sh"; status=1; }
 done
-QUANTC_BIN="$PWD/build/bin/quantc" /usr/bin/python3 -m pytest -q -p no:cacheprovider test/e2e || status=1
+QUANTC_BIN="$PWD/build/bin/quantc" /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider test/e2e || status=1
 exit $status

@@ -234,6 +234,12 @@ struct PackWeightsPass : quantc::impl::QCPackWeightsBase<PackWeightsPass> {
       if (inner->use_empty())
         inner.erase();
     }
+    // Transposes left without users by propagateLayout.
+    transposes.clear();
+    getOperation().walk([&](qc::TransposeOp t) { transposes.push_back(t); });
+    for (qc::TransposeOp t : llvm::reverse(transposes))
+      if (t->use_empty())
+        t.erase();
   }
 
   /// 8-bit per-tensor input and result, i32 accumulation.
