@@ -248,6 +248,13 @@ void emitGemmTile(Emitter &e, const KernelTarget &t, const Geometry &g,
               e.mul(x, g.sw)),
         cp));
   }
+  // A small tile (M = 1, row tails) has too few independent accumulators
+  // to hide the dot product's latency: it then splits K over `splits`
+  // accumulator sets, summed before the epilogue.
+  int64_t tile = rows * vectors;
+  int64_t splits = std::clamp<int64_t>((12 + tile - 1) / tile, 1, 4);
+  if (groups < 2 * splits)
+    splits = 1;
   SmallVector<Value> init;
   SmallVector<Value> biasVectors;
   for (int64_t j = 0; j < vectors; ++j)
@@ -256,6 +263,9 @@ void emitGemmTile(Emitter &e, const KernelTarget &t, const Geometry &g,
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t j = 0; j < vectors; ++j)
       init.push_back(biasVectors[j]);
+  Value zero = e.splat(accType, 0);
+  for (int64_t s = 1; s < splits; ++s)
+    init.append(tile, zero);
 
   auto mac = [&](Value acc, Value a, Value w) -> Value {
     if (t.isa == "avx2") {
@@ -274,35 +284,54 @@ void emitGemmTile(Emitter &e, const KernelTarget &t, const Geometry &g,
         .getResult(0);
   };
 
+  // One K group into accumulator set `set` of `acc`.
+  auto step = [&](Value tapOff, Value wTap, Value grp,
+                  SmallVectorImpl<Value> &acc, int64_t set) {
+    Value wOff = e.add(wTap, e.mul(grp, width * t.kGroup));
+    SmallVector<Value> w;
+    for (int64_t j = 0; j < vectors; ++j)
+      w.push_back(vector::LoadOp::create(
+          b, loc, opType, o.weights, e.add(wOff, j * t.lanes * t.kGroup)));
+    Value kOff = e.add(tapOff, e.mul(grp, t.kGroup));
+    for (int64_t r = 0; r < rows; ++r) {
+      Value quad = vector::LoadOp::create(b, loc, quadType, o.pad,
+                                          e.add(bases[r], kOff));
+      Value word = vector::ExtractOp::create(
+          b, loc, vector::BitCastOp::create(b, loc, oneWord, quad),
+          ArrayRef<int64_t>{0});
+      Value a = vector::BitCastOp::create(
+          b, loc, opType, vector::BroadcastOp::create(b, loc, accType, word));
+      for (int64_t j = 0; j < vectors; ++j) {
+        Value &slot = acc[set * tile + r * vectors + j];
+        slot = mac(slot, a, w[j]);
+      }
+    }
+  };
+
   int64_t taps = g.kh * g.kw;
-  ValueRange sums = e.loop(0, taps, 1, init, [&](Value tap, ValueRange accs) {
+  int64_t mainGroups = groups - groups % splits;
+  ValueRange carried = e.loop(0, taps, 1, init, [&](Value tap,
+                                                    ValueRange accs) {
     Value tapOff = e.add(e.mul(e.div(tap, g.kw), g.dh * g.pw() * cp),
                          e.mul(e.rem(tap, g.kw), g.dw * cp));
     Value wTap = e.add(wBase, e.mul(tap, groups * width * t.kGroup));
-    ValueRange inner = e.loop(0, groups, 1, accs, [&](Value grp,
-                                                      ValueRange acc) {
-      Value wOff = e.add(wTap, e.mul(grp, width * t.kGroup));
-      SmallVector<Value> w;
-      for (int64_t j = 0; j < vectors; ++j)
-        w.push_back(vector::LoadOp::create(
-            b, loc, opType, o.weights, e.add(wOff, j * t.lanes * t.kGroup)));
-      Value kOff = e.add(tapOff, e.mul(grp, t.kGroup));
+    ValueRange main = e.loop(0, mainGroups, splits, accs, [&](Value grp,
+                                                              ValueRange acc) {
       SmallVector<Value> next(acc.begin(), acc.end());
-      for (int64_t r = 0; r < rows; ++r) {
-        Value quad = vector::LoadOp::create(b, loc, quadType, o.pad,
-                                            e.add(bases[r], kOff));
-        Value word = vector::ExtractOp::create(
-            b, loc, vector::BitCastOp::create(b, loc, oneWord, quad),
-            ArrayRef<int64_t>{0});
-        Value a = vector::BitCastOp::create(
-            b, loc, opType, vector::BroadcastOp::create(b, loc, accType, word));
-        for (int64_t j = 0; j < vectors; ++j)
-          next[r * vectors + j] = mac(next[r * vectors + j], a, w[j]);
-      }
+      for (int64_t set = 0; set < splits; ++set)
+        step(tapOff, wTap, e.add(grp, set), next, set);
       return next;
     });
-    return SmallVector<Value>(inner.begin(), inner.end());
+    SmallVector<Value> next(main.begin(), main.end());
+    for (int64_t grp = mainGroups; grp < groups; ++grp)
+      step(tapOff, wTap, e.idx(grp), next, 0);
+    return next;
   });
+  SmallVector<Value> sums(carried.begin(), carried.begin() + tile);
+  for (int64_t set = 1; set < splits; ++set)
+    for (int64_t i = 0; i < tile; ++i)
+      sums[i] = arith::AddIOp::create(b, loc, sums[i],
+                                      carried[set * tile + i]);
 
   for (int64_t j = 0; j < vectors; ++j) {
     Value at = e.add(f0, j * t.lanes);
