@@ -129,7 +129,13 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
   if (impl.getNumResults() != 0)
     return impl.emitError("results must have been turned into out-params");
 
-  // The signature as JSON.
+  // The signature as JSON. 8-bit inputs and outputs of a quantized model
+  // (raw int8 or uint8 codes) are described by the importer's
+  // "qc.quantization" argument attribute and "qc.output_quantization"
+  // function attribute: the dtype the caller uses (the memref holds uint8
+  // as i8 bit patterns), the scale and the zero point.
+  auto outQuantization =
+      impl->getAttrOfType<ArrayAttr>("qc.output_quantization");
   llvm::json::Array inputs, outputs;
   for (int64_t i = 0; i < numInputs + numOutputs; ++i) {
     auto type = cast<MemRefType>(impl.getArgumentTypes()[i]);
@@ -146,6 +152,20 @@ LogicalResult EmitCInterfacePass::emit(func::FuncOp impl) {
     llvm::json::Object entry{{"name", name},
                              {"shape", std::move(shape)},
                              {"dtype", dtypeName(type.getElementType())}};
+    DictionaryAttr quantization;
+    if (i < numInputs)
+      quantization =
+          impl.getArgAttrOfType<DictionaryAttr>(i, "qc.quantization");
+    else if (outQuantization && (int64_t)outQuantization.size() == numOutputs)
+      quantization = dyn_cast<DictionaryAttr>(outQuantization[i - numInputs]);
+    if (quantization && type.getElementType().isSignlessInteger(8)) {
+      if (auto dtype = quantization.getAs<StringAttr>("dtype"))
+        entry["dtype"] = dtype.str();
+      if (auto scale = quantization.getAs<FloatAttr>("scale"))
+        entry["scale"] = scale.getValueAsDouble();
+      if (auto zp = quantization.getAs<IntegerAttr>("zero_point"))
+        entry["zero_point"] = zp.getInt();
+    }
     (i < numInputs ? inputs : outputs).push_back(std::move(entry));
   }
   std::string signature;

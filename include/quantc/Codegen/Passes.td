@@ -194,7 +194,7 @@ def QCLowerPackedKernels : Pass<"qc-lower-packed-kernels", "mlir::func::FuncOp">
        `llvm.x86.avx2.pmadd.wd`);
     3. the requantization epilogue in registers (docs/quantization.md: 64-bit
        `acc * M`, rounding shift, zero point, clamp), stored as int8 with a
-       masked store for the last partial vector of channels.
+       the last partial vector of channels stored lane by lane.
 
     Depthwise convolutions get their own channels-last vector loop.
   }];

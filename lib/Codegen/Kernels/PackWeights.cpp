@@ -32,6 +32,8 @@ struct Packed {
   SmallVector<int16_t> weights16;
   SmallVector<int32_t> weights32;
   SmallVector<int32_t> bias, multiplier, shift;
+  /// Whether every requantized value provably fits in int32.
+  bool narrow = false;
 };
 
 /// int32 storage of a 64-bit bias, wrapping: the accumulator arithmetic is
@@ -45,6 +47,17 @@ int32_t wrap32(int64_t v) {
 void packChannels(const RequantPlan &plan, ArrayRef<int64_t> biasCorrection,
                   int64_t padded, Packed &p) {
   int64_t f = plan.bias.size();
+  // |acc| <= |bias| + max|x - zp| * sum|w| with |x - zp| <= 255; the
+  // rounded product is then at most |acc| * M / 2^S + 1.
+  p.narrow = true;
+  for (int64_t i = 0; i < f; ++i) {
+    double acc = std::abs(static_cast<double>(plan.bias[i])) +
+                 255.0 * static_cast<double>(plan.absWeightSums[i]);
+    double m = std::ldexp(static_cast<double>(plan.multipliers[i]),
+                          -static_cast<int>(plan.shifts[i]));
+    if (!(acc * m + 2 < 2147483648.0 - 512))
+      p.narrow = false;
+  }
   p.bias.assign(padded, 0);
   p.multiplier.assign(padded, 1 << 30);
   p.shift.assign(padded, 31);
@@ -277,7 +290,8 @@ struct PackWeightsPass : quantc::impl::QCPackWeightsBase<PackWeightsPass> {
         b.getI64IntegerAttr(plan.input.zeroPoint),
         b.getI64IntegerAttr(plan.output.zeroPoint),
         b.getI64IntegerAttr(lowerBound(act, plan.output)),
-        b.getI64IntegerAttr(upperBound(act, plan.output, plan.outputScale)));
+        b.getI64IntegerAttr(upperBound(act, plan.output, plan.outputScale)),
+        p.narrow ? b.getUnitAttr() : UnitAttr());
     return op.getResult()[0];
   }
 

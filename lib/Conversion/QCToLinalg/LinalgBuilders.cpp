@@ -141,6 +141,7 @@ quantc::lowering::planWeightedRequant(Operation *op, Value input, Value weight,
       return op->emitOpError("accumulator of channel ")
              << c << " can leave the int" << accBits << " range";
     plan.bias.push_back(folded);
+    plan.absWeightSums.push_back(absSum);
     double m =
         in.getScale() * wScales[wScales.size() == 1 ? 0 : c] / out.getScale();
     auto fixed = decomposeMultiplier(m);

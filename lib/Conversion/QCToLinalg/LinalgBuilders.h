@@ -192,6 +192,8 @@ Value broadcastChannels(OpBuilder &b, Location loc, Value perChannel,
 /// requantization multiplies in i128.
 struct RequantPlan {
   SmallVector<int64_t> bias;
+  /// sum |w| of each channel's stored weights.
+  SmallVector<int64_t> absWeightSums;
   SmallVector<int64_t> multipliers, shifts;
   Storage input, output;
   double outputScale;

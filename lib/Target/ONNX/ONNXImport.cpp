@@ -23,6 +23,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -64,6 +65,14 @@ struct ConstTensor {
 };
 
 using Shape = SmallVector<int64_t>;
+
+/// The description of 8-bit graph inputs (argument attribute) and outputs
+/// (function attribute, one dictionary per output, empty for float ones)
+/// that qc-emit-c-interface (lib/Codegen/EmitCInterface.cpp) puts into the
+/// signature: {dtype = "int8" | "uint8", scale, zero_point}.
+static constexpr llvm::StringLiteral kQuantizationAttr = "qc.quantization";
+static constexpr llvm::StringLiteral kOutputQuantizationAttr =
+    "qc.output_quantization";
 
 /// Row-major strides of `shape`.
 static Shape stridesOf(ArrayRef<int64_t> shape) {
@@ -294,6 +303,20 @@ private:
   llvm::StringMap<int> useCounts;
   llvm::StringMap<DequantizedConst> dequantized;
   llvm::DenseSet<Value> unsignedValues; // i8 values that hold uint8
+  /// 8-bit graph inputs: function arguments of raw int8 (or uint8) codes,
+  /// read only by DequantizeLinear nodes with one set of parameters.
+  /// `params` and `quantized` (the argument storage-cast to those
+  /// parameters, shared by the nodes) are set by the first such node.
+  struct IntegerInput {
+    std::string name;
+    std::optional<QuantParams> params;
+    Value quantized;
+  };
+  llvm::DenseMap<Value, IntegerInput> integerInputs;
+  LogicalResult checkIntegerInputUses(const onnx::GraphProto &graph,
+                                      const onnx::ValueInfoProto &input);
+  FailureOr<Value> quantizedInput(IntegerInput &input, Value arg,
+                                  const QuantParams &p);
   const onnx::NodeProto *node = nullptr;
   int nodeIndex = 0;
   SmallVector<Value> in; // operands of the current node (null: constant)
@@ -2119,7 +2142,97 @@ LogicalResult Importer::importDequantizeLinear(Location loc) {
   FailureOr<QuantParams> p = quantParams(1, 2, shapeOf(in[0]), 1, type, true);
   if (failed(p))
     return failure();
+  if (auto it = integerInputs.find(in[0]); it != integerInputs.end()) {
+    FailureOr<Value> q = quantizedInput(it->second, in[0], *p);
+    if (failed(q))
+      return failure();
+    return define(quant::DequantizeCastOp::create(
+        builder, loc, f32Tensor(shapeOf(in[0])), *q));
+  }
   return define(dequantizeValue(in[0], *p, loc));
+}
+
+/// How the C interface describes an 8-bit graph input or output: the codes
+/// the caller passes or receives (int8 or uint8, uint8 as its real codes)
+/// and the scale and zero point that give their real values. qc-emit-c-
+/// interface copies it into the signature JSON.
+static DictionaryAttr ioQuantizationAttr(Builder &b, bool isUnsigned,
+                                         double scale, int64_t zeroPoint) {
+  return b.getDictionaryAttr(
+      {b.getNamedAttr("dtype", b.getStringAttr(isUnsigned ? "uint8" : "int8")),
+       b.getNamedAttr("scale", b.getF64FloatAttr(scale)),
+       b.getNamedAttr("zero_point", b.getI64IntegerAttr(zeroPoint))});
+}
+
+/// Every node that reads an 8-bit graph input must be a DequantizeLinear
+/// taking it as `x` (the function receives the raw codes and storage-casts
+/// them to that node's parameters), and there must be one.
+LogicalResult
+Importer::checkIntegerInputUses(const onnx::GraphProto &graph,
+                                const onnx::ValueInfoProto &input) {
+  auto fail = [&]() {
+    return emitError(fileLoc)
+           << "graph input '" << input.name() << "' is an "
+           << onnx::TensorProto::DataType_Name(
+                  static_cast<onnx::TensorProto::DataType>(
+                      input.type().tensor_type().elem_type()))
+           << " tensor; 8-bit graph inputs must be read only by "
+              "DequantizeLinear (as its input x), but ";
+  };
+  bool dequantized = false;
+  for (const auto &n : graph.node())
+    for (auto [i, name] : llvm::enumerate(n.input())) {
+      if (name != input.name())
+        continue;
+      if (n.op_type() != "DequantizeLinear" || i != 0)
+        return fail() << "node '"
+                      << (n.name().empty() && n.output_size() ? n.output(0)
+                                                              : n.name())
+                      << "' (" << n.op_type() << ") reads it as input " << i;
+      dequantized = true;
+    }
+  for (const auto &o : graph.output())
+    if (o.name() == input.name())
+      return fail() << "it is also a graph output";
+  if (!dequantized)
+    return fail() << "no node reads it";
+  return success();
+}
+
+/// The 8-bit graph input `arg` storage-cast to the parameters `p` of the
+/// DequantizeLinear that reads it. The first such node creates the cast
+/// (at the top of the function) and records the parameters for the C
+/// interface; the others must agree with it.
+FailureOr<Value> Importer::quantizedInput(IntegerInput &input, Value arg,
+                                          const QuantParams &p) {
+  if (input.params) {
+    const QuantParams &first = *input.params;
+    if (first.scales != p.scales || first.zeroPoints != p.zeroPoints) {
+      auto g = [](double v) {
+        return llvm::formatv("{0}", llvm::format("%.7g", v)).str();
+      };
+      error() << "graph input '" << input.name << "' is dequantized here with "
+              << "scale " << g(p.scales[0]) << " and zero point "
+              << p.zeroPoints[0] << " but elsewhere with scale "
+              << g(first.scales[0]) << " and zero point "
+              << first.zeroPoints[0]
+              << "; an 8-bit graph input must have one scale and zero point";
+      return failure();
+    }
+    return input.quantized;
+  }
+  auto argument = cast<BlockArgument>(arg);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(argument.getOwner());
+  auto type = cast<RankedTensorType>(arg.getType());
+  input.quantized = quant::StorageCastOp::create(
+      builder, locFor(input.name), type.clone(quantElementType(p)), arg);
+  input.params = p;
+  cast<func::FuncOp>(argument.getOwner()->getParentOp())
+      .setArgAttr(argument.getArgNumber(), kQuantizationAttr,
+                  ioQuantizationAttr(builder, p.isUnsigned, p.scales[0],
+                                     p.zeroPoints[0]));
+  return input.quantized;
 }
 
 LogicalResult Importer::importQLinearConv(Location loc) {
@@ -2532,6 +2645,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   // Graph inputs that are not initializers (older exporters list both).
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<int32_t> argDataTypes;
   for (const auto &b : bindings)
     if (constants.count(b.getKey()) ||
         llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &i) {
@@ -2558,14 +2672,22 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
       elementType = builder.getI64Type();
     else if (tt.elem_type() == onnx::TensorProto::INT32)
       elementType = builder.getI32Type();
+    else if (tt.elem_type() == onnx::TensorProto::INT8 ||
+             tt.elem_type() == onnx::TensorProto::UINT8) {
+      // The raw codes of a quantized input, as the caller passes them.
+      if (failed(checkIntegerInputUses(graph, input)))
+        return nullptr;
+      elementType = builder.getI8Type();
+    }
     if (!elementType) {
       emitError(fileLoc) << "graph input '" << input.name()
                          << "' has element type "
                          << onnx::TensorProto::DataType_Name(
                                 static_cast<onnx::TensorProto::DataType>(
                                     tt.elem_type()))
-                         << "; only float32 (and int32/int64 indices) inputs "
-                            "are supported";
+                         << "; only float32, int8/uint8 (read by "
+                            "DequantizeLinear) and int32/int64 (indices) "
+                            "inputs are supported";
       return nullptr;
     }
     SmallVector<int64_t> shape;
@@ -2611,6 +2733,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     }
     argTypes.push_back(RankedTensorType::get(shape, elementType));
     argNames.push_back(input.name());
+    argDataTypes.push_back(tt.elem_type());
   }
 
   builder.setInsertionPointToEnd(module->getBody());
@@ -2619,7 +2742,13 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, qc::kNameAttr, builder.getStringAttr(name));
-    values[name] = entry->getArgument(i);
+    Value arg = entry->getArgument(i);
+    values[name] = arg;
+    if (argDataTypes[i] == onnx::TensorProto::INT8 ||
+        argDataTypes[i] == onnx::TensorProto::UINT8)
+      integerInputs[arg] = {name, std::nullopt, {}};
+    if (argDataTypes[i] == onnx::TensorProto::UINT8)
+      unsignedValues.insert(arg);
   }
   builder.setInsertionPointToStart(entry);
   for (auto [i, n] : llvm::enumerate(graph.node())) {
@@ -2631,7 +2760,8 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   node = nullptr;
 
   SmallVector<Value> results;
-  SmallVector<Attribute> outNames;
+  SmallVector<Attribute> outNames, outQuantization;
+  bool quantizedOutputs = false;
   for (const auto &output : graph.output()) {
     Value v = valueOf(output.name());
     if (!v) {
@@ -2639,13 +2769,25 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
                          << "' is not computed by any supported node";
       return nullptr;
     }
-    Type e = cast<RankedTensorType>(v.getType()).getElementType();
-    if (isa<quant::QuantizedType>(e) || e.isInteger(8)) {
+    auto t = cast<RankedTensorType>(v.getType());
+    auto q = dyn_cast<quant::UniformQuantizedType>(t.getElementType());
+    if (q && q.getStorageTypeIntegralWidth() == 8) {
+      // A QuantizeLinear result: the caller receives its raw codes.
+      v = quant::StorageCastOp::create(builder, locFor(output.name()),
+                                       t.clone(q.getStorageType()), v);
+      outQuantization.push_back(ioQuantizationAttr(
+          builder, !q.isSigned(), q.getScale(), q.getZeroPoint()));
+      quantizedOutputs = true;
+    } else if (isa<quant::QuantizedType>(t.getElementType()) ||
+               t.getElementType().isInteger(8)) {
       emitError(fileLoc) << "graph output '" << output.name()
-                         << "' is an 8-bit integer tensor; only float "
-                            "outputs are supported (end the graph with "
-                            "DequantizeLinear)";
+                         << "' is an 8-bit integer tensor that is not the "
+                            "result of a per-tensor int8/uint8 "
+                            "QuantizeLinear; only float outputs and such "
+                            "QuantizeLinear results are supported";
       return nullptr;
+    } else {
+      outQuantization.push_back(builder.getDictionaryAttr({}));
     }
     results.push_back(v);
     outNames.push_back(builder.getStringAttr(output.name()));
@@ -2656,6 +2798,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   for (auto [i, name] : llvm::enumerate(outNames))
     func.setResultAttr(i, qc::kNameAttr, name);
   func->setAttr("qc.output_names", builder.getArrayAttr(outNames));
+  // Bufferization turns results into arguments and drops their attributes;
+  // the function keeps the description of 8-bit outputs, like their names.
+  if (quantizedOutputs)
+    func->setAttr(kOutputQuantizationAttr,
+                  builder.getArrayAttr(outQuantization));
   return module;
 }
 

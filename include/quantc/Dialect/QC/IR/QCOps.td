@@ -840,6 +840,11 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [
     * `depthwise`: int32 weights `[KH*KW][Cv]`, `Cv` = C rounded up to the
       vector width (16 with AVX-512, else 8).
 
+    `narrow_requant` says that `qc-pack-weights` proved
+    `(acc * M + 2^(S-1)) >> S` within int32 for every input (from the
+    weights, the bias and the input range), so the epilogue may narrow it
+    to 32 bits before the zero point and the clamp; the result is the same.
+
     It works on tensors (with a result) and, after bufferization, on
     memrefs; `qc-lower-packed-kernels` writes the loops and microkernels.
 
@@ -865,7 +870,8 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [
                        DenseI64ArrayAttr:$pads,
                        I64Attr:$input_zero_point,
                        I64Attr:$output_zero_point,
-                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+                       I64Attr:$clamp_min, I64Attr:$clamp_max,
+                       UnitAttr:$narrow_requant);
   let results = (outs Variadic<AnyRankedTensor>:$result);
   let assemblyFormat = [{
     `ins` `(` $input `,` $weights `,` $bias `,` $multiplier `,` $shift `:`
