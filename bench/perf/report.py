@@ -55,8 +55,9 @@ def render(r):
         "(other work on the machine's other CPUs shows up here)")
     if max(r["load_before"][0], r["load_after"][0]) > 1.5:
         add("- **the machine was busy during this run** (the benchmark itself accounts for a load of 1): "
-            "other processes shared the caches, memory bandwidth and possibly CPU 0, so times are "
-            "pessimistic and noisier than on an idle machine")
+            "times are CPU time of the benchmark's thread, so time slices taken by other processes do not "
+            "count, but shared caches and memory bandwidth may still make them pessimistic and noisier "
+            "than on an idle machine")
     add("")
     add("## Machine")
     add("")
@@ -69,7 +70,7 @@ def render(r):
     add("- software: " + "; ".join(f"{k} {v}" for k, v in r["software"].items()))
     add("")
     add("Register-only peaks of one core (`bench/peak/peak.c`, clang-22 -O2: unrolled loops of independent "
-        "accumulators on registers, best of five; the CPU's features are detected at run time with "
+        "accumulators on registers, best of ten repetitions in thread CPU time; the CPU's features are detected at run time with "
         "`__builtin_cpu_supports` and a sequence it lacks is reported, never skipped):")
     add("")
     add("| sequence | GMAC/s | MAC/cycle |")
@@ -95,9 +96,13 @@ def render(r):
 def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
     add("## Kernels")
     add("")
+    ratios = [c["wall_median_us"] / c["median_us"] for e in r["kernels"].values()
+              for p in ("int8", "fp32") for c in e[p].values() if "wall_median_us" in c]
+    wall = (f" (wall-clock medians: {100 * (sorted(ratios)[len(ratios) // 2] - 1):.0f} % above it at the median, "
+            f"{100 * (max(ratios) - 1):.0f} % at most)") if ratios else ""
     add("One operator, batch 1, one thread. Each figure is the median of at least 20 timed batches "
         "(a batch is as many back-to-back calls as fill 1 ms) after a 0.1 s warm-up "
-        "(`bench/kernels/timing.h`); GMAC/s counts the multiply-accumulates of the operator "
+        f"(`bench/kernels/timing.h`), in CPU time of the calling thread{wall}; GMAC/s counts the multiply-accumulates of the operator "
         "(M·K·N; OH·OW·OC·C/groups·KH·KW), the percentage is of the measured register-only peak: "
         f"int8 against {PEAK_TITLES.get(int8_peak_name, int8_peak_name)} ({int8_peak:.0f} GMAC/s), "
         f"fp32 against {PEAK_TITLES.get(fp32_peak_name, fp32_peak_name)} ({fp32_peak:.0f} GMAC/s).")
@@ -158,7 +163,8 @@ def _models(r, add):
         f"{wholemodels.WARMUP_RUNS} warm-up runs each, the engines run round-robin (the order rotates every round) "
         f"for at least {wholemodels.MIN_RUNS} rounds"
         + (" and 20 s" if r["mode"] == "full" else "") + f" (at most {wholemodels.MAX_RUNS}); "
-        "each cell is the median. Models: torchvision with random weights (BatchNorm statistics re-estimated "
+        "each cell is the median of the runs in CPU time of the calling thread, which every engine computes "
+        "on (the wall-clock median is in the details). Models: torchvision with random weights (BatchNorm statistics re-estimated "
         "on random data), input 1×3×224×224, and the zoo's encoder (4 × `nn.TransformerEncoderLayer`, d = 256, "
         "4 heads, feed-forward 1024, ReLU, post-norm) at input 1×128×256, exported at opset 13 "
         "by `bench/zoo/export_zoo.py`.")
@@ -190,10 +196,10 @@ def _models(r, add):
     add("")
     add("Details: median / fastest run, runs, SQNR against PyTorch fp32 (fp32 engines too, as a check), "
         "and the one-time setup (quantc compile, ORT quantize_static, FX prepare+calibrate+convert; "
-        "\"cached\" when a previous run's output was reused).")
+        "\"cached\" when a previous run's output was reused, with the time it took then).")
     add("")
-    add("| model | engine | median | fastest | runs | SQNR | setup |")
-    add("|---|---|---|---|---|---|---|")
+    add("| model | engine | median | fastest | wall-clock median | runs | SQNR | setup |")
+    add("|---|---|---|---|---|---|---|---|")
     notes = []
     for row in models.values():
         for engine in wholemodels.ENGINES:
@@ -205,15 +211,15 @@ def _models(r, add):
                 notes.append(f"- {row['title']}, {ENGINE_TITLES[engine]}: "
                              f"{'n/a' if 'na' in info else 'error'}: {why}")
                 continue
-            setup = "cached" if info.get("cached") else (f"{info['setup_s']:.1f} s" if info.get("setup_s")
-                                                         is not None else "—")
+            setup = f"{info['setup_s']:.1f} s" if info.get("setup_s") is not None else ""
+            setup = f"{setup} (cached)".strip() if info.get("cached") else setup or "—"
+            wall = _ms(info["wall_median_ms"]) if "wall_median_ms" in info else "—"
             add(f"| {row['title']} | {ENGINE_TITLES[engine]} | {_ms(info['median_ms'])} | {_ms(info['min_ms'])} | "
-                f"{info['runs']} | {info['sqnr_db']:.1f} dB | {setup} |")
+                f"{wall} | {info['runs']} | {info['sqnr_db']:.1f} dB | {setup} |")
     add("")
-    lines = notes
-    for line in lines:
+    for line in notes:
         add(line)
-    if lines:
+    if notes:
         add("")
 
 
