@@ -2172,7 +2172,11 @@ Importer::checkIntegerInputUses(const onnx::GraphProto &graph,
                                 const onnx::ValueInfoProto &input) {
   auto fail = [&]() {
     return emitError(fileLoc)
-           << "graph input '" << input.name() << "' is an "
+           << "graph input '" << input.name() << "' is "
+           << (input.type().tensor_type().elem_type() ==
+                       onnx::TensorProto::UINT8
+                   ? "a "
+                   : "an ")
            << onnx::TensorProto::DataType_Name(
                   static_cast<onnx::TensorProto::DataType>(
                       input.type().tensor_type().elem_type()))
