@@ -1,10 +1,11 @@
 // Times NAME_run_with_workspace of a model compiled by quantc with
 // `--emit shared`, one thread, preallocated buffers (no malloc in the loop).
 //
-//   qcrun LIB.so NAME IN_BYTES... -- OUT_BYTES...
+//   qcrun LIB.so NAME IN... -- OUT_BYTES...
 //
-// Float inputs are filled with uniform [-1, 1) values (the distribution the
-// benchmark calibrates on). Prints one JSON line (timing.h).
+// An input IN is BYTES of float32, filled with uniform [-1, 1) values (the
+// distribution the benchmark calibrates on), or u8:N / i8:N, N random
+// bytes. Prints one JSON line (timing.h).
 
 #include <dlfcn.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@ static void *alloc64(size_t n) {
 
 int main(int argc, char **argv) {
   if (argc < 5) {
-    fprintf(stderr, "usage: qcrun LIB.so NAME IN_BYTES... -- OUT_BYTES...\n");
+    fprintf(stderr, "usage: qcrun LIB.so NAME IN... -- OUT_BYTES...\n");
     return 2;
   }
   void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -70,11 +71,16 @@ int main(int argc, char **argv) {
       outputs = 1;
       continue;
     }
-    size_t bytes = strtoull(argv[i], NULL, 10);
+    int codes = !outputs && (!strncmp(argv[i], "u8:", 3) || !strncmp(argv[i], "i8:", 3));
+    size_t bytes = strtoull(argv[i] + (codes ? 3 : 0), NULL, 10);
     void *p = alloc64(bytes);
     if (outputs) {
       memset(p, 0, bytes);
       c.out[nout++] = p;
+    } else if (codes) {
+      unsigned char *b = p;
+      for (size_t k = 0; k < bytes; ++k) b[k] = (unsigned char)(rand() >> 7);
+      c.in[nin++] = p;
     } else {
       float *f = p;
       for (size_t k = 0; k < bytes / sizeof(float); ++k) f[k] = 2.0f * (float)rand() / (float)RAND_MAX - 1.0f;

@@ -2,8 +2,9 @@
 oneDNN and XNNPACK.
 
 quantc compiles a one-operator ONNX model (MatMul with a constant weight, or
-Conv with weight and bias) calibrated on a few uniform [-1, 1) samples; the
-library is timed by bench/kernels/qcrun, the peers by bench/kernels/peers
+Conv with weight and bias): for int8 the operator already quantized with
+uint8 graph input and output (build_qdq_model), falling back to the float
+model calibrated on a few uniform [-1, 1) samples; the library is timed by bench/kernels/qcrun, the peers by bench/kernels/peers
 (both use bench/kernels/timing.h: batches of >= 1 ms, median of >= 20)."""
 
 import json
@@ -108,35 +109,107 @@ IMPLS = ["quantc", "dnnl", "xnnpack"]
 IMPL_NAMES = {"quantc": "quantc", "dnnl": "oneDNN", "xnnpack": "XNNPACK"}
 
 
+def _float_weights(case):
+    """The operator's float weight and bias (None for the GEMM), seeded."""
+    rng = np.random.default_rng(7)
+    if case.kind == "gemm":
+        return (rng.standard_normal((case.k, case.n)) / np.sqrt(case.k)).astype(np.float32), None
+    cin = case.c // case.groups
+    fan_in = cin * case.size * case.size
+    w = (rng.standard_normal((case.oc, cin, case.size, case.size)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+    return w, (0.1 * rng.standard_normal(case.oc)).astype(np.float32)
+
+
+def _operator_node(case, x, w, b, y):
+    if case.kind == "gemm":
+        return helper.make_node("MatMul", [x, w], [y])
+    return helper.make_node("Conv", [x, w, b], [y], kernel_shape=[case.size, case.size],
+                            pads=[case.pad] * 4, strides=[case.stride] * 2, group=case.groups)
+
+
+def _save(case, path, nodes, inits, elem_type):
+    x = helper.make_tensor_value_info("x", elem_type, list(case.input_shape()))
+    y = helper.make_tensor_value_info("y", elem_type, list(case.output_shape()))
+    model = helper.make_model(helper.make_graph(nodes, case.id, [x], [y], inits),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def _calibration_samples(case):
+    rng = np.random.default_rng(8)
+    return rng.uniform(-1, 1, (CALIBRATION_SAMPLES, *case.input_shape())).astype(np.float32)
+
+
 def build_model(case, directory):
-    """The one-operator ONNX model and its calibration samples."""
+    """The float one-operator ONNX model and its calibration samples."""
     path = Path(directory) / f"{case.id}.onnx"
     calib = Path(directory) / f"{case.id}.calib.npy"
     if path.exists() and calib.exists():
         return path, calib
-    rng = np.random.default_rng(7)
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, list(case.input_shape()))
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, list(case.output_shape()))
-    if case.kind == "gemm":
-        w = (rng.standard_normal((case.k, case.n)) / np.sqrt(case.k)).astype(np.float32)
-        nodes = [helper.make_node("MatMul", ["x", "W"], ["y"])]
-        inits = [numpy_helper.from_array(w, "W")]
-    else:
-        cin = case.c // case.groups
-        fan_in = cin * case.size * case.size
-        w = (rng.standard_normal((case.oc, cin, case.size, case.size)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
-        b = (0.1 * rng.standard_normal(case.oc)).astype(np.float32)
-        nodes = [helper.make_node("Conv", ["x", "W", "B"], ["y"], kernel_shape=[case.size, case.size],
-                                  pads=[case.pad] * 4, strides=[case.stride] * 2, group=case.groups)]
-        inits = [numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")]
-    graph = helper.make_graph(nodes, case.id, [x], [y], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-    samples = rng.uniform(-1, 1, (CALIBRATION_SAMPLES, *case.input_shape())).astype(np.float32)
-    np.save(calib, samples)
+    w, b = _float_weights(case)
+    inits = [numpy_helper.from_array(w, "W")] + ([numpy_helper.from_array(b, "B")] if b is not None else [])
+    _save(case, path, [_operator_node(case, "x", "W", "B", "y")], inits, TensorProto.FLOAT)
+    np.save(calib, _calibration_samples(case))
     return path, calib
+
+
+def _float_output(case, x, w, b):
+    import torch
+
+    with torch.no_grad():
+        if case.kind == "gemm":
+            return torch.from_numpy(x) @ torch.from_numpy(w)
+        x = np.ascontiguousarray(x).reshape(-1, case.c, case.h, case.w)  # samples x batch 1
+        return torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b),
+                                          stride=case.stride, padding=case.pad, groups=case.groups)
+
+
+def build_qdq_model(case, directory):
+    """The same operator already quantized, with uint8 graph input and
+    output, so that the compiled function takes and returns codes and only
+    the kernel is timed:
+
+        x (uint8) -> DequantizeLinear -> MatMul/Conv -> QuantizeLinear -> y (uint8)
+
+    input scale 2/255 and zero point 128 (the [-1, 1) range the float model
+    is calibrated on), int8 symmetric per-output-channel weights and int32
+    bias as DequantizeLinear of initializers, output range from the float
+    operator on the calibration samples."""
+    path = Path(directory) / f"{case.id}.u8io.onnx"
+    if path.exists():
+        return path
+    w, b = _float_weights(case)
+    axis = 1 if case.kind == "gemm" else 0
+    reduce_axes = tuple(a for a in range(w.ndim) if a != axis)
+    s_x = np.float32(2.0 / 255)
+    s_w = np.maximum(np.abs(w).max(axis=reduce_axes), 1e-8).astype(np.float32) / np.float32(127)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    wq = np.clip(np.rint(w / s_w.reshape(shape)), -127, 127).astype(np.int8)
+    y = _float_output(case, _calibration_samples(case), w, b).numpy()
+    lo, hi = min(0.0, float(y.min())), max(0.0, float(y.max()))
+    s_y = np.float32((hi - lo) / 255)
+    zp_y = np.uint8(np.clip(np.rint(-lo / s_y), 0, 255))
+    inits = [
+        numpy_helper.from_array(s_x, "x_scale"), numpy_helper.from_array(np.uint8(128), "x_zp"),
+        numpy_helper.from_array(wq, "Wq"), numpy_helper.from_array(s_w, "W_scale"),
+        numpy_helper.from_array(np.zeros(len(s_w), np.int8), "W_zp"),
+        numpy_helper.from_array(s_y, "y_scale"), numpy_helper.from_array(zp_y, "y_zp"),
+    ]
+    nodes = [helper.make_node("DequantizeLinear", ["x", "x_scale", "x_zp"], ["xf"]),
+             helper.make_node("DequantizeLinear", ["Wq", "W_scale", "W_zp"], ["W"], axis=axis)]
+    if b is not None:
+        s_b = (s_x * s_w).astype(np.float32)
+        inits += [numpy_helper.from_array(np.rint(b / s_b).astype(np.int32), "Bq"),
+                  numpy_helper.from_array(s_b, "B_scale"),
+                  numpy_helper.from_array(np.zeros(len(s_b), np.int32), "B_zp")]
+        nodes.append(helper.make_node("DequantizeLinear", ["Bq", "B_scale", "B_zp"], ["B"], axis=0))
+    nodes += [_operator_node(case, "xf", "W", "B", "yf"),
+              helper.make_node("QuantizeLinear", ["yf", "y_scale", "y_zp"], ["y"])]
+    _save(case, path, nodes, inits, TensorProto.UINT8)
+    return path
 
 
 def _json_line(command):
@@ -147,15 +220,28 @@ def _json_line(command):
 
 
 def run_quantc(case, precision, cache, bin_dir, model_dir):
-    model, calib = build_model(case, model_dir)
+    """int8: the uint8-I/O model (build_qdq_model), or, if quantc cannot
+    compile it, the float model calibrated (row["io"] says which)."""
+    elements_in, elements_out = int(np.prod(case.input_shape())), int(np.prod(case.output_shape()))
+    io, qdq_error = "float", None
     if precision == "int8":
-        lib, compile_s, cached = cache.compile(model, [], calibration=calib)
+        try:
+            lib, compile_s, cached = cache.compile(build_qdq_model(case, model_dir), [])
+            io = "uint8"
+        except RuntimeError as err:
+            qdq_error = str(err).strip().splitlines()[-1][:300]
+            model, calib = build_model(case, model_dir)
+            lib, compile_s, cached = cache.compile(model, [], calibration=calib)
     else:
-        lib, compile_s, cached = cache.compile(model, ["--precision", "fp32"])
-    in_bytes = 4 * int(np.prod(case.input_shape()))
-    out_bytes = 4 * int(np.prod(case.output_shape()))
-    row = _json_line([Path(bin_dir) / "qcrun", lib, cache.NAME, in_bytes, "--", out_bytes])
-    row.update(compile_s=compile_s, cached=cached)
+        lib, compile_s, cached = cache.compile(build_model(case, model_dir)[0], ["--precision", "fp32"])
+    if io == "uint8":
+        args = [f"u8:{elements_in}", "--", elements_out]
+    else:
+        args = [4 * elements_in, "--", 4 * elements_out]
+    row = _json_line([Path(bin_dir) / "qcrun", lib, cache.NAME, *args])
+    row.update(compile_s=compile_s, cached=cached, io=io)
+    if qdq_error:
+        row["qdq_error"] = qdq_error
     return row
 
 

@@ -107,13 +107,18 @@ def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
         f"int8 against {PEAK_TITLES.get(int8_peak_name, int8_peak_name)} ({int8_peak:.0f} GMAC/s), "
         f"fp32 against {PEAK_TITLES.get(fp32_peak_name, fp32_peak_name)} ({fp32_peak:.0f} GMAC/s).")
     add("")
-    add("- **quantc**: `quantc compile` of a one-node ONNX model (MatMul with a constant weight, "
-        "no bias; Conv with weight and bias, NCHW), int8 calibrated on 4 uniform [-1, 1) samples with the "
-        "default flags, fp32 with `--precision fp32`; timed through `qc_model_run_with_workspace` "
-        "(`bench/kernels/qcrun.c`, buffers allocated once). quantc's model inputs and outputs are float32 "
-        "(the importer rejects uint8/int8 graph inputs, so a DequantizeLinear → op → QuantizeLinear model "
-        "with int8 I/O cannot be built): **the int8 figures include quantizing the float input and "
-        "dequantizing the float output** at the model boundary.")
+    add("- **quantc**: `quantc compile` of a one-node ONNX model, timed through "
+        "`qc_model_run_with_workspace` (`bench/kernels/qcrun.c`, buffers allocated once). "
+        "int8: the operator already quantized, with **uint8 graph input and output** "
+        "(`uint8 x → DequantizeLinear → MatMul/Conv → QuantizeLinear → uint8 y`; int8 per-output-channel "
+        "weights and int32 bias as DequantizeLinear of initializers; input scale 2/255, zero point 128, "
+        "output range from the float operator on 4 uniform [-1, 1) samples), so the compiled function "
+        "takes and returns codes and only the kernel is timed; a row marked † could not be compiled that "
+        "way and is the float model calibrated on those samples, whose figure includes quantizing the "
+        "float input and dequantizing the float output. Conv models are NCHW at the boundary, as ONNX "
+        "defines Conv, so quantc's figures include its change to and from channels-last, which the "
+        "oneDNN and XNNPACK figures (native layouts) do not. fp32: the float model (MatMul with a constant "
+        "weight, no bias; Conv with weight and bias; NCHW), `--precision fp32`.")
     add("- **oneDNN** (`bench/kernels/peers.cpp`): matmul / convolution primitives, layouts chosen by "
         "oneDNN (`format_tag::any`), weights reordered once before timing; int8 is u8 activations × s8 "
         "weights, s32 bias, per-output-channel scales, s8 output (the requantizing layer), fp32 is f32.")
@@ -135,7 +140,8 @@ def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
             for impl in ("quantc", "dnnl", "xnnpack"):
                 cell = row.get(impl, {})
                 if "gmacs" in cell:
-                    out.append(f"{cell['gmacs']:.1f} ({100 * cell['gmacs'] / peak:.0f} %)")
+                    mark = " †" if precision == "int8" and cell.get("io") == "float" else ""
+                    out.append(f"{cell['gmacs']:.1f} ({100 * cell['gmacs'] / peak:.0f} %){mark}")
                     if impl != "quantc":
                         impls.setdefault(IMPL_TITLES[impl], set()).add(cell["impl"])
                 else:
@@ -151,6 +157,10 @@ def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
                   if "error" in c]
         for shape, impl, message in errors:
             add(f"- {IMPL_TITLES[impl]} {shape}: error: {message}")
+        for entry in cells.values():
+            if "qdq_error" in entry[precision].get("quantc", {}):
+                add(f"- † quantc {entry['shape']}: the uint8-I/O model failed: "
+                    f"{entry[precision]['quantc']['qdq_error']}")
         add("")
 
 
