@@ -23,6 +23,10 @@ static void addTextualPipeline(OpPassManager &pm, StringRef pipeline) {
 void quantc::buildSimplifyPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Decomposed LayerNorm / GELU become one op before calibration sees
+  // their intermediates.
+  pm.addNestedPass<func::FuncOp>(qc::createQCFuseFloatPatterns());
+  pm.addPass(createCanonicalizerPass());
 }
 
 void quantc::buildQuantizePipeline(OpPassManager &pm,

@@ -198,3 +198,36 @@ func.func @fuse_relu6_into_conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>
   %2 = qc.unary <clip> %1 {alpha = 0.0 : f32, beta = 4.0 : f32} : tensor<1x2x4x4xf32>
   return %2 : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// MatMul on a 3-D input: the bias add and relu reach the fully_connected
+// through the reshape the exporter writes.
+// CHECK-LABEL: func @fuse_bias_through_reshape
+// CHECK: %[[FC:.*]] = qc.fully_connected %arg0, %{{.*}}, %{{.*}} activation <relu> : {{.*}} -> tensor<4x2xf32>
+// CHECK-NEXT: %[[R:.*]] = qc.reshape %[[FC]] : (tensor<4x2xf32>) -> tensor<4x1x2xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @fuse_bias_through_reshape(%x: tensor<4x3xf32>) -> tensor<4x1x2xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x3xf32>
+  %b = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %0 = qc.fully_connected %x, %w : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  %1 = qc.reshape %0 : (tensor<4x2xf32>) -> tensor<4x1x2xf32>
+  %2 = qc.add %1, %b : (tensor<4x1x2xf32>, tensor<2xf32>) -> tensor<4x1x2xf32>
+  %3 = qc.relu %2 : (tensor<4x1x2xf32>) -> tensor<4x1x2xf32>
+  return %3 : tensor<4x1x2xf32>
+}
+
+// -----
+
+// A reshape that changes the feature dimension blocks the fold.
+// CHECK-LABEL: func @no_bias_through_feature_reshape
+// CHECK: qc.fully_connected %arg0, %{{[a-z0-9_]+}} :
+// CHECK: qc.add
+func.func @no_bias_through_feature_reshape(%x: tensor<4x3xf32>) -> tensor<8xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x3xf32>
+  %b = arith.constant dense<1.0> : tensor<8xf32>
+  %0 = qc.fully_connected %x, %w : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  %1 = qc.reshape %0 : (tensor<4x2xf32>) -> tensor<8xf32>
+  %2 = qc.add %1, %b : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %2 : tensor<8xf32>
+}

@@ -374,13 +374,21 @@ struct FoldBiasAddIntoFullyConnected : OpRewritePattern<AddOp> {
     if (isQuantizedTensor(add.getType()))
       return failure();
     for (unsigned i = 0; i < 2; ++i) {
-      auto fc = add->getOperand(i).getDefiningOp<FullyConnectedOp>();
+      // Also through a reshape that keeps the last (feature) dimension, as
+      // exporters write for a MatMul on a 3-D input.
+      auto reshape = add->getOperand(i).getDefiningOp<ReshapeOp>();
+      Value fcResult = reshape ? reshape.getInput() : add->getOperand(i);
+      auto fc = fcResult.getDefiningOp<FullyConnectedOp>();
       Value other = add->getOperand(1 - i);
       if (!fc || fc.getBias() || !fc->hasOneUse() ||
           fc.getFusedActivation() != Activation::None)
         continue;
-      DenseElementsAttr value;
-      if (!matchPattern(other, m_Constant(&value)))
+      if (reshape &&
+          (!reshape->hasOneUse() || reshape.getType() != add.getType() ||
+           reshape.getType().getShape().back() != fc.getType().getShape().back()))
+        continue;
+      std::optional<SmallVector<float>> value = getConstantFloats(other);
+      if (!value)
         continue;
       auto type = cast<RankedTensorType>(other.getType());
       int64_t n = fc.getType().getDimSize(1);
@@ -388,14 +396,19 @@ struct FoldBiasAddIntoFullyConnected : OpRewritePattern<AddOp> {
       if (type.getNumElements() != n || type.getShape().back() != n)
         continue;
       auto biasType = RankedTensorType::get({n}, type.getElementType());
-      Value bias = arith::ConstantOp::create(rewriter, other.getLoc(), biasType,
-                                             value.reshape(biasType))
-                       .getResult();
+      Value bias = createConstant<float>(rewriter, other.getLoc(), biasType,
+                                         *value, "bias");
+      Type fusedType = reshape ? Type(fc.getType()) : add.getType();
       auto fused = FullyConnectedOp::create(
           rewriter, rewriter.getFusedLoc({add.getLoc(), fc.getLoc()}),
-          add.getType(), fc.getInput(), fc.getWeight(), bias,
+          fusedType, fc.getInput(), fc.getWeight(), bias,
           add.getFusedActivation());
-      rewriter.replaceOp(add, fused.getResult());
+      Value result = fused.getResult();
+      if (reshape)
+        result = ReshapeOp::create(rewriter, add.getLoc(), add.getType(),
+                                   result)
+                     .getResult();
+      rewriter.replaceOp(add, result);
       return success();
     }
     return failure();
@@ -493,10 +506,34 @@ void UnaryOp::getCanonicalizationPatterns(RewritePatternSet &results,
               FuseRelu6Into<AddOp>>(context);
 }
 
+namespace {
+/// relu(reshape(x)) -> reshape(relu(x)) on float tensors when the reshape
+/// has no other use, so that the relu meets (and fuses into) the op behind
+/// the reshape, as in MatMul -> Reshape -> Add -> Relu exports.
+struct HoistReluAboveReshape : OpRewritePattern<ReluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReluOp relu,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = relu.getInput().getDefiningOp<ReshapeOp>();
+    if (!reshape || !reshape->hasOneUse() ||
+        isQuantizedTensor(relu.getType()) ||
+        !isa_and_present<FullyConnectedOp, ConvOp, AddOp>(
+            reshape.getInput().getDefiningOp()))
+      return failure();
+    Value input = reshape.getInput();
+    auto inner = ReluOp::create(rewriter, relu.getLoc(), input.getType(), input);
+    rewriter.replaceOpWithNewOp<ReshapeOp>(relu, relu.getType(),
+                                           inner.getResult());
+    return success();
+  }
+};
+} // namespace
+
 void ReluOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                          MLIRContext *context) {
   results.add<FuseReluInto<FullyConnectedOp>, FuseReluInto<ConvOp>,
-              FuseReluInto<AddOp>, FoldReluRelu>(context);
+              FuseReluInto<AddOp>, FoldReluRelu, HoistReluAboveReshape>(
+      context);
 }
 
 //===----------------------------------------------------------------------===//

@@ -63,6 +63,45 @@ def QCInsertQDQ : Pass<"qc-insert-qdq", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def QCFuseFloatPatterns : Pass<"qc-fuse-float-patterns", "mlir::func::FuncOp"> {
+  let summary = "Recognizes decomposed LayerNormalization and GELU subgraphs";
+  let description = [{
+    Exporters that target opsets without a fused operator (PyTorch below
+    opset 17 for LayerNormalization, below 20 for Gelu) write these as
+    chains of element-wise ops and reductions. Left as they are, each
+    intermediate tensor is calibrated and quantized on its own (the squared
+    deviations and the variance get int8 ranges of their own, which costs
+    accuracy) and every step is a separate loop. This pass rewrites them on
+    the float model, before calibration, into one `qc.layer_norm` or
+    `qc.unary <gelu>`:
+
+    ```mlir
+    %m = qc.reduce <mean> %x {axes = array<i64: 2>, keepdims}
+    %d = qc.binary <sub> %x, %m
+    %p = qc.binary <pow> %d, %two        // or qc.binary <mul> %d, %d
+    %v = qc.reduce <mean> %p {axes = array<i64: 2>, keepdims}
+    %e = qc.add %v, %eps                 // a scalar constant
+    %s = qc.unary <sqrt> %e
+    %n = qc.binary <div> %d, %s
+    %g = qc.binary <mul> %n, %gamma      // optional, constant
+    %y = qc.add %g, %beta                // optional, constant
+    // becomes
+    %y = qc.layer_norm %x, %gamma, %beta {axis = 2, epsilon = ...}
+    ```
+
+    GELU: `x * 0.5 * (1 + erf(x / sqrt(2)))` in the operand orders and
+    groupings exporters write (`(x * 0.5) * (...)`, `x * ((...) * 0.5)`,
+    `x * (...) * 0.5`, division by sqrt(2) or multiplication by
+    1/sqrt(2)) becomes `qc.unary <gelu>`.
+
+    The reductions must run over the trailing axes with `keepdims`, the
+    constants must be constants (epsilon a single value, gamma and beta
+    broadcasting to the normalized axes); anything else is left unchanged.
+    The fused op takes the location (and so the tensor name) of the last op
+    it replaces.
+  }];
+}
+
 def QCDynamicQuantize : Pass<"qc-dynamic-quantize", "mlir::func::FuncOp"> {
   let summary = "Quantizes activations at run time (dynamic quantization)";
   let description = [{
