@@ -28,6 +28,12 @@ void populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
 void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// Softmax over the last axis and layer_norm over short trailing rows as
+/// vector row kernels (scf.for over rows), absorbing a per-tensor dcast
+/// before and qcast after the op. Greedy patterns that convert-qc-to-linalg
+/// applies before its dialect conversion.
+void populateQCRowwiseToVectorPatterns(mlir::RewritePatternSet &patterns);
+
 /// The patterns for the integer ops with explicit zero points
 /// (dynamic_quantize, matmul_integer, conv_integer, cast; part of
 /// populateQCNNToLinalgPatterns).

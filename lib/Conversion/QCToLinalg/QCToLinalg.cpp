@@ -16,8 +16,11 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_CONVERTQCTOLINALG
@@ -444,7 +447,8 @@ struct ConvertQCToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QCDialect, quant::QuantDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect,
+                           scf::SCFDialect, vector::VectorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return converter.isSignatureLegal(f.getFunctionType());
     });
@@ -452,6 +456,17 @@ struct ConvertQCToLinalgPass
         [&](PackedConv2DOp op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::ReturnOp>(
         [&](func::ReturnOp r) { return converter.isLegal(r); });
+    // Softmax / layer_norm rows first, with the casts around them.
+    RewritePatternSet rowwise(ctx);
+    populateQCRowwiseToVectorPatterns(rowwise);
+    // No folding: it would drop the rounding of dcast(qcast(x)) pairs.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    config.enableConstantCSE(false);
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(rowwise),
+                                     config)))
+      return signalPassFailure();
     RewritePatternSet patterns(ctx);
     populateQCToLinalgPatterns(converter, patterns);
     if (failed(applyPartialConversion(getOperation(), target,
