@@ -48,11 +48,14 @@ func.func @conv_avx2(%x: memref<1x5x5x3xi8>, %w: memref<576xi16>, %b: memref<16x
 
 // -----
 
-// Depthwise: sign-extended bytes times int32 weights, the taps unrolled.
+// Depthwise: sign-extended bytes against int16 weights in the lower half
+// of each lane, one vpdpwssd per tap, the taps unrolled.
 // CHECK-LABEL: func.func @depthwise
 // CHECK: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi32>
-// CHECK: arith.muli %{{.*}} : vector<16xi32>
-// CHECK-COUNT-8: arith.muli %{{.*}} : vector<16xi32>
+// CHECK: vector.bitcast %{{.*}} : vector<16xi32> to vector<32xi16>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"
+// CHECK-NOT: arith.muli %{{.*}} : vector<16xi32>
 // CHECK-COUNT-3: memref.store %{{.*}} : memref<48xi8>
 func.func @depthwise(%x: memref<1x7x7x3xi8>, %w: memref<144xi32>, %b: memref<16xi32>, %m: memref<16xi32>, %s: memref<16xi32>, %y: memref<1x4x4x3xi8>) {
   qc.packed_conv2d ins(%x, %w, %b, %m, %s : memref<1x7x7x3xi8>, memref<144xi32>, memref<16xi32>, memref<16xi32>, memref<16xi32>)

@@ -105,15 +105,17 @@ func.func @chain(%x: tensor<1x4x6x6x!a>) -> tensor<1x4x3x3x!s> {
 !o = !quant.uniform<i8:f32, 0.1:-128>
 !w = !quant.uniform<i8<-127:127>:f32, 0.01>
 
-// Depthwise: int32 weights [taps][channels padded to the vector width].
+// Depthwise: weights [taps][channels padded to the vector width], each an
+// int16 in the lower half of an int32 lane (-5 -> 0x0000fffb, printed
+// little-endian).
 // CHECK-LABEL: func.func @depthwise
-// CHECK: arith.constant dense<{{.*}}> : tensor<144xi32>
+// CHECK: arith.constant dense<"0xFBFF0000FBFF0000FBFF000000000000{{.*}}"> : tensor<144xi32>
 // CHECK: qc.packed_conv2d {{.*}}depthwise
 // CHECK-SAME: strides = array<i64: 2, 2>
 // AVX2-LABEL: func.func @depthwise
 // AVX2: arith.constant dense<{{.*}}> : tensor<72xi32>
 func.func @depthwise(%x: tensor<1x3x7x7x!a>) -> tensor<1x3x4x4x!o> {
-  %wi = arith.constant dense<5> : tensor<3x1x3x3xi8>
+  %wi = arith.constant dense<-5> : tensor<3x1x3x3xi8>
   %w = quant.scast %wi : tensor<3x1x3x3xi8> to tensor<3x1x3x3x!w>
   %y = qc.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 3 : i64}
       : (tensor<1x3x7x7x!a>, tensor<3x1x3x3x!w>) -> tensor<1x3x4x4x!o>

@@ -128,9 +128,11 @@ def compile_case(case, tmp_path, isa):
     so = quantc.compile(path, tmp_path / f"{case.name}_{isa}.so", extra_args=flags)
     pattern = ISAS[isa][2]
     if case.group > 1 and pattern:
-        # The depthwise kernel: int32 multiply-adds on channels-last vectors
-        # (LLVM picks vpmaddwd when the constant weights fit in int16).
-        pattern = r"vpm(ulld|addwd)\s.*%" + ("zmm" if isa == "avx512vnni" else "ymm")
+        # The depthwise kernel: one int16 multiply-add per tap and lane on
+        # channels-last vectors, vpdpwssd with VNNI, vpmaddwd on AVX2.
+        pattern = {"avx512vnni": r"vpdpwssd\s.*%zmm",
+                   "avxvnni": r"\{vex\}\s*vpdpwssd\s.*%ymm",
+                   "avx2": r"vpmaddwd\s.*%ymm"}[isa]
     asm = quantc.compile(path, tmp_path / f"{case.name}_{isa}.s", extra_args=flags).read_text()
     if pattern:
         assert re.search(pattern, asm), f"the {isa} kernel is not in the object"

@@ -316,9 +316,13 @@ struct PackWeightsPass : quantc::impl::QCPackWeightsBase<PackWeightsPass> {
     if (depthwise) {
       int64_t cv = roundUp(c, depthwiseLanes(t));
       p.weights32.assign(taps * cv, 0);
+      // One int16 per 32-bit lane, the upper half zero: `vpdpwssd` /
+      // `vpmaddwd` against the sign-extended input then yields exactly
+      // x * w per lane (the input's upper half, its sign, meets a zero).
       for (int64_t ch = 0; ch < c; ++ch)
         for (int64_t tap = 0; tap < taps; ++tap)
-          p.weights32[tap * cv + ch] = weights[ch * taps + tap];
+          p.weights32[tap * cv + ch] = static_cast<int32_t>(
+              static_cast<uint16_t>(weights[ch * taps + tap]));
       packChannels(*plan, SmallVector<int64_t>(f, 0), cv, p);
     } else {
       p = packGemmWeights(t, *plan, weights, f, c, taps);
