@@ -49,6 +49,9 @@ CONVS = [
     ("dilated_130", 5, 130, 11, 11, 3, 1, 2, 2, False, False),
     ("depthwise_19", 19, 19, 10, 10, 3, 1, 1, 1, True, True),
     ("depthwise_40_5x5_s2", 40, 40, 13, 13, 5, 2, 2, 1, True, False),
+    # Input rows beyond one cache block (256 KiB): two row chunks and a
+    # remainder, two channel blocks and a tail.
+    ("cache_blocked_136", 64, 136, 31, 31, 3, 1, 1, 1, False, True),
 ]
 
 
@@ -156,7 +159,9 @@ def test_conv_kernel_matches_reference(quantc_bin, tmp_path, report, isa, shape)
 
 
 # (name, M, K, N)
-GEMMS = [("m1_k33_n1000", 1, 33, 1000), ("m7_k128_n65", 7, 128, 65), ("m13_k64_n64", 13, 64, 64)]
+GEMMS = [("m1_k33_n1000", 1, 33, 1000), ("m7_k128_n65", 7, 128, 65), ("m13_k64_n64", 13, 64, 64),
+         # M x K beyond one cache block: a row chunk and a remainder.
+         ("m301_k1024_n130", 301, 1024, 130)]
 
 
 @pytest.mark.parametrize("isa", list(ISAS))

@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Codegen/Kernels.h"
+
+#include <numeric>
 #include "quantc/Codegen/Passes.h"
 #include "quantc/Dialect/QC/IR/QC.h"
 
@@ -416,6 +418,10 @@ void emitGemmTile(Emitter &e, const KernelTarget &t, const Geometry &g,
   }
 }
 
+/// Input rows of one cache block (see lowerGemm): a quarter of a 1 MiB+
+/// L2, leaving room for the weights of a channel block and the output.
+constexpr int64_t kRowChunkBytes = 256 * 1024;
+
 void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
                const Geometry &g, Operands o, Value input) {
   OpBuilder &b = e.b;
@@ -426,29 +432,60 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
   o.pad = padInput(e, g, input, cp, elem, t.unsignedActivations, padCode);
   ChannelBlocks blocks = channelBlocks(t, g.f);
   int64_t m = g.n * g.oh * g.ow;
-  auto rowsLoop = [&](Value f0, int64_t width, Value wBase, int64_t valid) {
+  // Tiles of rows [start, start + count) of one channel block; a last
+  // partial tile when `count` is not a multiple of the tile height.
+  auto rowsLoop = [&](Value f0, int64_t width, Value wBase, int64_t valid,
+                      Value start, int64_t count) {
     int64_t rows = t.rowsFor(width / t.lanes);
-    int64_t main = m - m % rows;
+    int64_t main = count - count % rows;
     if (main > 0)
-      e.loop(0, main, rows, {}, [&](Value m0, ValueRange) {
-        emitGemmTile(e, t, g, o, op, m0, rows, f0, width, wBase, valid);
+      e.loop(0, main, rows, {}, [&](Value i, ValueRange) {
+        emitGemmTile(e, t, g, o, op, e.add(start, i), rows, f0, width, wBase,
+                     valid);
         return SmallVector<Value>{};
       });
-    if (main < m)
-      emitGemmTile(e, t, g, o, op, e.idx(main), m - main, f0, width, wBase,
-                   valid);
+    if (main < count)
+      emitGemmTile(e, t, g, o, op, e.add(start, main), count - main, f0,
+                   width, wBase, valid);
   };
-  if (blocks.full > 0)
-    e.loop(0, blocks.full, 1, {}, [&](Value nb, ValueRange) {
-      rowsLoop(e.mul(nb, blocks.fullWidth), blocks.fullWidth,
-               e.mul(nb, blocks.fullWidth * taps * cp), blocks.fullWidth);
-      return SmallVector<Value>{};
-    });
-  if (blocks.tailWidth > 0) {
-    int64_t f0 = blocks.full * blocks.fullWidth;
-    rowsLoop(e.idx(f0), blocks.tailWidth, e.idx(f0 * taps * cp),
-             blocks.tailChannels);
+  auto channelBlocksLoop = [&](Value start, int64_t count) {
+    if (blocks.full > 0)
+      e.loop(0, blocks.full, 1, {}, [&](Value nb, ValueRange) {
+        rowsLoop(e.mul(nb, blocks.fullWidth), blocks.fullWidth,
+                 e.mul(nb, blocks.fullWidth * taps * cp), blocks.fullWidth,
+                 start, count);
+        return SmallVector<Value>{};
+      });
+    if (blocks.tailWidth > 0) {
+      int64_t f0 = blocks.full * blocks.fullWidth;
+      rowsLoop(e.idx(f0), blocks.tailWidth, e.idx(f0 * taps * cp),
+               blocks.tailChannels, start, count);
+    }
+  };
+  // Cache blocking over rows: the channel blocks sweep the input rows of
+  // one chunk while it stays in L2, instead of streaming the whole input
+  // once per channel block (1024^3: A and B together overflow L2).
+  int64_t rowBytes = taps * cp * (t.elementBits / 8);
+  int64_t chunk = 0;
+  if (blocks.full + (blocks.tailWidth > 0) > 1 && m * rowBytes > kRowChunkBytes) {
+    int64_t rowsFull = t.rowsFor(blocks.fullWidth / t.lanes);
+    int64_t rowsTail = blocks.tailWidth > 0
+                           ? t.rowsFor(blocks.tailWidth / t.lanes)
+                           : rowsFull;
+    int64_t unit = std::lcm(rowsFull, rowsTail);
+    chunk = std::max<int64_t>(unit, kRowChunkBytes / rowBytes / unit * unit);
   }
+  if (chunk == 0 || chunk >= m) {
+    channelBlocksLoop(e.idx(0), m);
+    return;
+  }
+  int64_t chunks = m / chunk;
+  e.loop(0, chunks, 1, {}, [&](Value ci, ValueRange) {
+    channelBlocksLoop(e.mul(ci, chunk), chunk);
+    return SmallVector<Value>{};
+  });
+  if (chunks * chunk < m)
+    channelBlocksLoop(e.idx(chunks * chunk), m - chunks * chunk);
 }
 
 /// Depthwise: for each output pixel and vector of channels, the taps
