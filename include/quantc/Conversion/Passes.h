@@ -34,6 +34,12 @@ void populateQCNNToLinalgPatterns(QuantStorageTypeConverter &converter,
 /// applies before its dialect conversion.
 void populateQCRowwiseToVectorPatterns(mlir::RewritePatternSet &patterns);
 
+/// 8-bit transposes that swap two groups of trailing dimensions (NCHW <->
+/// NHWC) as 16 x 16 byte blocks transposed in registers (part of
+/// populateQCToLinalgPatterns).
+void populateQCTransposeToVectorPatterns(QuantStorageTypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+
 /// The patterns for the integer ops with explicit zero points
 /// (dynamic_quantize, matmul_integer, conv_integer, cast; part of
 /// populateQCNNToLinalgPatterns).

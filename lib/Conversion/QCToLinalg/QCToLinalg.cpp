@@ -483,6 +483,7 @@ void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
                LowerFullyConnected, LowerPackedConv, LowerAdd, LowerRelu, LowerReshape>(
       converter, patterns.getContext());
   populateQCNNToLinalgPatterns(converter, patterns);
+  populateQCTransposeToVectorPatterns(converter, patterns);
   populateCodebookToLinalgPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
