@@ -40,6 +40,11 @@ void populateQCRowwiseToVectorPatterns(mlir::RewritePatternSet &patterns);
 void populateQCTransposeToVectorPatterns(QuantStorageTypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
+/// Float qc.matmul with static, unbroadcast operands and n a multiple of 16
+/// as register-tiled vector loops (part of populateQCToLinalgPatterns).
+void populateQCFloatMatMulToVectorPatterns(QuantStorageTypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+
 /// The patterns for the integer ops with explicit zero points
 /// (dynamic_quantize, matmul_integer, conv_integer, cast; part of
 /// populateQCNNToLinalgPatterns).

@@ -484,6 +484,7 @@ void quantc::populateQCToLinalgPatterns(QuantStorageTypeConverter &converter,
       converter, patterns.getContext());
   populateQCNNToLinalgPatterns(converter, patterns);
   populateQCTransposeToVectorPatterns(converter, patterns);
+  populateQCFloatMatMulToVectorPatterns(converter, patterns);
   populateCodebookToLinalgPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
