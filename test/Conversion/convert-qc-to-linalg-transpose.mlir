@@ -47,3 +47,29 @@ func.func @inner_kept(%x: tensor<32x32x16x!q>) -> tensor<32x32x16x!q> {
   %0 = qc.transpose %x {perm = array<i64: 1, 0, 2>} : (tensor<32x32x16x!q>) -> tensor<32x32x16x!q>
   return %0 : tensor<32x32x16x!q>
 }
+
+// -----
+
+// The input quantization of an RGB image fused with its NCHW -> NHWC
+// transpose: per 16 pixels, the 3 float rows are read, quantized
+// (roundeven(x / 0.1) + 3, clamped) and interleaved into 48 codes written at
+// once; the 4 pixels past the last block one code at a time.
+!q = !quant.uniform<i8:f32, 0.1:3>
+// CHECK-LABEL: func @quantize_rgb
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: return
+// CHECK: scf.for
+// CHECK-COUNT-2: vector.transfer_read {{.*}} : tensor<1x3x20xf32>, vector<16xf32>
+// CHECK: vector.shuffle {{.*}} : vector<16xi8>, vector<16xi8>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x20xf32>, vector<16xf32>
+// CHECK: vector.shuffle {{.*}} : vector<32xi8>, vector<16xi8>
+// CHECK: vector.shuffle %[[ALL:.*]], %[[ALL]] [0, 16, 32, 1, 17, 33, 2, 18, 34,
+// CHECK: vector.transfer_write {{.*}} : vector<48xi8>, tensor<1x60xi8>
+// CHECK: tensor.extract {{.*}} : tensor<1x3x20xf32>
+// CHECK: math.roundeven {{.*}} : f32
+// CHECK: tensor.insert {{.*}} : tensor<1x60xi8>
+func.func @quantize_rgb(%x: tensor<1x3x4x5xf32>) -> tensor<1x4x5x3x!q> {
+  %q = quant.qcast %x : tensor<1x3x4x5xf32> to tensor<1x3x4x5x!q>
+  %0 = qc.transpose %q {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x4x5x!q>) -> tensor<1x4x5x3x!q>
+  return %0 : tensor<1x4x5x3x!q>
+}

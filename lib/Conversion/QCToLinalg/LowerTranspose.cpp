@@ -17,6 +17,7 @@
 #include "LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -185,9 +186,132 @@ struct LowerByteTranspose : OpConversionPattern<TransposeOp> {
   }
 };
 
+/// quant.qcast followed by a group-swap transpose with fewer than 16 rows
+/// (an image's NCHW -> NHWC with C = 3 at the model's input): per 16 pixels,
+/// the C float rows are read, quantized with quant.qcast's formula, and
+/// interleaved into 16 x C codes stored at once; the quantized NCHW tensor
+/// is never written.
+struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
+  LowerQuantizeTranspose(TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/3) {}
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto qcast = op.getInput().getDefiningOp<quant::QuantizeCastOp>();
+    auto groups = swapGroups(op.getPerm());
+    if (!qcast || !qcast->hasOneUse() || !groups ||
+        !isActivationType(qcast.getResult().getType()))
+      return rewriter.notifyMatchFailure(op, "not transpose(qcast)");
+    Value x = rewriter.getRemappedValue(qcast.getInput());
+    auto inType = dyn_cast_or_null<RankedTensorType>(x ? x.getType() : Type());
+    Storage st = storageOf(qcast.getResult());
+    if (!inType || !inType.hasStaticShape() || !inType.getElementType().isF32() ||
+        !st.type.isInteger(8))
+      return rewriter.notifyMatchFailure(op, "not a static float source");
+    auto [a, bSplit] = *groups;
+    ArrayRef<int64_t> shape = inType.getShape();
+    int64_t n = 1, r = 1, s = 1;
+    for (int64_t i = 0; i < inType.getRank(); ++i)
+      (i < a ? n : i < bSplit ? r : s) *= shape[i];
+    if (r >= kBlock || s < kBlock)
+      return rewriter.notifyMatchFailure(op, "not a narrow-row transpose");
+
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), f32 = rewriter.getF32Type();
+    double scale = perTensor(qcast.getResult()).getScale();
+    Value src = reshapeTo(rewriter, loc, x, RankedTensorType::get({n, r, s}, f32));
+    Value init = tensor::EmptyOp::create(rewriter, loc,
+                                         ArrayRef<int64_t>{n, s * r}, i8);
+    auto idx = [&](OpBuilder &b, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto loop = [&](OpBuilder &b, int64_t lo, int64_t hi, Value acc,
+                    function_ref<Value(OpBuilder &, Value, Value)> body) {
+      if (lo >= hi)
+        return acc;
+      return scf::ForOp::create(
+                 b, loc, idx(b, lo), idx(b, hi), idx(b, 1), ValueRange{acc},
+                 [&](OpBuilder &nb, Location, Value iv, ValueRange iter) {
+                   scf::YieldOp::create(nb, loc, body(nb, iv, iter[0]));
+                 })
+          .getResult(0);
+    };
+    // quant.qcast's rule (LowerQuantizeCast) on a scalar or vector.
+    auto quantize = [&](OpBuilder &b, Value v) -> Value {
+      Type t = v.getType();
+      auto cst = [&](double c) -> Value {
+        if (auto vt = dyn_cast<VectorType>(t))
+          return arith::ConstantOp::create(
+              b, loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(c)));
+        return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c));
+      };
+      v = arith::DivFOp::create(b, loc, v, cst(scale));
+      v = math::RoundEvenOp::create(b, loc, v);
+      v = arith::AddFOp::create(b, loc, v, cst(st.zeroPoint));
+      v = arith::MaxNumFOp::create(b, loc, v, cst(st.qmin));
+      v = arith::MinNumFOp::create(b, loc, v, cst(st.qmax));
+      Type out = isa<VectorType>(t) ? Type(cast<VectorType>(t).clone(i8)) : i8;
+      return arith::FPToSIOp::create(b, loc, out, v);
+    };
+    auto rowType = VectorType::get({kBlock}, f32);
+    int64_t sFull = s / kBlock;
+    Value result = loop(rewriter, 0, n, init, [&](OpBuilder &b, Value bn,
+                                                 Value acc) {
+      acc = loop(b, 0, sFull, acc, [&](OpBuilder &b, Value sb, Value acc) {
+        Value s0 = arith::MulIOp::create(b, loc, sb, idx(b, kBlock));
+        Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        // The C rows' codes, concatenated: [c][pixel].
+        Value all;
+        for (int64_t c = 0; c < r; ++c) {
+          Value row = quantize(
+              b, vector::TransferReadOp::create(b, loc, rowType, src,
+                                                ValueRange{bn, idx(b, c), s0},
+                                                pad, ArrayRef<bool>{true}));
+          if (!all) {
+            all = row;
+            continue;
+          }
+          int64_t len = cast<VectorType>(all.getType()).getNumElements();
+          all = vector::ShuffleOp::create(
+              b, loc, all, row,
+              llvm::to_vector(llvm::seq<int64_t>(0, len + kBlock)));
+        }
+        // Interleaved: [pixel][c].
+        SmallVector<int64_t> mask;
+        for (int64_t p = 0; p < kBlock; ++p)
+          for (int64_t c = 0; c < r; ++c)
+            mask.push_back(c * kBlock + p);
+        Value codes = vector::ShuffleOp::create(b, loc, all, all, mask);
+        Value at = arith::MulIOp::create(b, loc, s0, idx(b, r));
+        return vector::TransferWriteOp::create(b, loc, codes, acc,
+                                               ValueRange{bn, at},
+                                               ArrayRef<bool>{true})
+            .getResult();
+      });
+      // Pixels past the last block, element by element.
+      return loop(b, sFull * kBlock, s, acc, [&](OpBuilder &b, Value si,
+                                                 Value acc) {
+        return loop(b, 0, r, acc, [&](OpBuilder &b, Value ci, Value acc) {
+          Value v = quantize(
+              b, tensor::ExtractOp::create(b, loc, src, ValueRange{bn, ci, si}));
+          Value at = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, si, idx(b, r)), ci);
+          return tensor::InsertOp::create(b, loc, v, acc, ValueRange{bn, at})
+              .getResult();
+        });
+      });
+    });
+    auto outType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, outType));
+    return success();
+  }
+};
+
 } // namespace
 
 void quantc::populateQCTransposeToVectorPatterns(
     QuantStorageTypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<LowerByteTranspose>(converter, patterns.getContext());
+  patterns.add<LowerByteTranspose, LowerQuantizeTranspose>(
+      converter, patterns.getContext());
 }
