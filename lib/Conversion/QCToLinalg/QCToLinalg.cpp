@@ -54,12 +54,20 @@ Value toStorage(OpBuilder &b, Location loc, Value v, quant::QuantizedType q) {
     return v;
   auto type = cast<RankedTensorType>(v.getType());
   int64_t bit = int64_t(1) << (q.getStorageTypeIntegralWidth() - 1);
-  return buildElementwise(
-      b, loc, v, {b.getMultiDimIdentityMap(type.getRank())}, type,
+  // Over the flattened tensor: one loop LLVM vectorizes, whatever the
+  // innermost dimension (a 14-wide row was left scalar).
+  bool flatten = type.hasStaticShape() && type.getRank() > 1;
+  auto flat = RankedTensorType::get({type.getNumElements()},
+                                    type.getElementType());
+  Value in = flatten ? reshapeTo(b, loc, v, flat) : v;
+  auto inType = cast<RankedTensorType>(in.getType());
+  Value out = buildElementwise(
+      b, loc, in, {b.getMultiDimIdentityMap(inType.getRank())}, inType,
       [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
         return arith::XOrIOp::create(nb, l, args[0],
                                      constI(nb, l, args[0].getType(), bit));
       });
+  return flatten ? reshapeTo(b, loc, out, type) : out;
 }
 
 struct LowerStorageCast : OpConversionPattern<quant::StorageCastOp> {
