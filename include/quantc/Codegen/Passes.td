@@ -107,6 +107,15 @@ def QCAssignWorkspace : Pass<"qc-assign-workspace", "mlir::ModuleOp"> {
     total size is recorded in the function attribute `qc.workspace_size`.
     A dynamic allocation is an error.
 
+    Offsets are shared between buffers whose lifetimes do not overlap. A
+    buffer lives from the top-level op of the function body that allocates
+    it to the last top-level op that uses it or anything that may alias it
+    (any memref result or region argument fed by it: views, casts, loop
+    iter_args, values yielded out of a region). Buffers are placed first-fit
+    in allocation order at the lowest offset no live buffer occupies; one
+    read by the op that writes another is live at that op, so the two never
+    share (no in-place reuse).
+
     ```mlir
     %a = memref.alloc() : memref<1x32xi32>
     // becomes (with %ws the new argument)
