@@ -9,6 +9,7 @@
  * aarch64-linux-gnu-gcc. samples.h comes from make_example.py.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "digits.h"
 #include "samples.h"
@@ -19,14 +20,23 @@ _Static_assert(digits_INPUT0_SIZE == EXAMPLE_SAMPLE_SIZE,
                "the model takes one 8x8 image");
 
 int main(void) {
+  /* One workspace for every call (digits_run would allocate one per call). */
+  size_t size = (digits_workspace_size() + 63) / 64 * 64;
+  void *workspace = aligned_alloc(64, size ? size : 64);
+  if (!workspace) {
+    fprintf(stderr, "out of memory\n");
+    return 1;
+  }
   int correct = 0;
   for (int i = 0; i < EXAMPLE_NUM_SAMPLES; ++i) {
     float logits[digits_OUTPUT0_SIZE];
     const void *inputs[1] = {example_samples[i]};
     void *outputs[1] = {logits};
-    int status = digits_run(inputs, outputs);
+    int status = digits_run_with_workspace(inputs, outputs, workspace);
     if (status != 0) {
-      fprintf(stderr, "digits_run failed on sample %d: %d\n", i, status);
+      fprintf(stderr, "digits_run_with_workspace failed on sample %d: %d\n",
+              i, status);
+      free(workspace);
       return 1;
     }
     int predicted = 0;
@@ -38,5 +48,6 @@ int main(void) {
     correct += predicted == example_labels[i];
   }
   printf("accuracy: %d/%d\n", correct, EXAMPLE_NUM_SAMPLES);
+  free(workspace);
   return 0;
 }

@@ -183,7 +183,13 @@ TensorSpec = namedtuple("TensorSpec", ["name", "shape", "dtype"])
 class Model:
     """A compiled model in a shared library. Call it with one array per
     input (exact shape and dtype); it returns one array per output, or the
-    array itself for a single-output model."""
+    array itself for a single-output model.
+
+    The model's workspace (NAME_workspace_size() bytes, 64-byte aligned) is
+    allocated once here and reused by every call through
+    NAME_run_with_workspace, so a call allocates only its outputs. A Model is
+    therefore not safe to call from several threads at once: load one per
+    thread."""
 
     def __init__(self, path, name=None):
         self.path = Path(path).resolve()
@@ -193,12 +199,19 @@ class Model:
         self._lib = ctypes.CDLL(str(self.path))
         try:
             signature = ctypes.c_char.in_dll(self._lib, f"{self.name}_signature")
-            self._run = getattr(self._lib, f"{self.name}_run")
+            self._run = getattr(self._lib, f"{self.name}_run_with_workspace")
+            workspace_size = getattr(self._lib, f"{self.name}_workspace_size")
         except (AttributeError, ValueError) as err:
             raise ValueError(f"{self.path} does not define model '{self.name}' (pass name=)") from err
         self.signature = json.loads(ctypes.string_at(ctypes.addressof(signature)).decode())
-        self._run.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
+        self._run.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p]
         self._run.restype = ctypes.c_int
+        workspace_size.restype = ctypes.c_size_t
+        self.workspace_size = int(workspace_size())
+        # 64-byte aligned view into an over-allocated buffer.
+        self._workspace = np.empty(self.workspace_size + 64, np.uint8)
+        address = self._workspace.ctypes.data
+        self._workspace_ptr = ctypes.c_void_p(address + (-address) % 64)
         self.inputs = [self._spec(t) for t in self.signature["inputs"]]
         self.outputs = [self._spec(t) for t in self.signature["outputs"]]
 
@@ -224,7 +237,7 @@ class Model:
         outputs = [np.empty(spec.shape, spec.dtype) for spec in self.outputs]
         in_ptrs = (ctypes.c_void_p * len(inputs))(*(a.ctypes.data for a in inputs))
         out_ptrs = (ctypes.c_void_p * len(outputs))(*(a.ctypes.data for a in outputs))
-        status = self._run(in_ptrs, out_ptrs)
+        status = self._run(in_ptrs, out_ptrs, self._workspace_ptr)
         if status != 0:
             raise RuntimeError(f"{self.name}_run failed with status {status}")
         return outputs[0] if len(outputs) == 1 else outputs
