@@ -39,8 +39,9 @@ def sequential_matmul(a, b):
     return acc
 
 
-# (batch, M, K, N): row tail (M % 4), one or two column vectors per tile.
-MATMULS = [(2, 13, 24, 48), (3, 8, 64, 64), (1, 1, 7, 16)]
+# (batch, M, K, N): row tail (M % 4), one or two column vectors per tile,
+# a masked last column vector (37 = 2 x 16 + 5).
+MATMULS = [(2, 13, 24, 48), (3, 8, 64, 64), (1, 1, 7, 16), (2, 5, 9, 37)]
 
 
 @pytest.mark.parametrize("shape", MATMULS, ids=["x".join(map(str, s)) for s in MATMULS])
@@ -124,3 +125,26 @@ def test_softmax_island_in_int8_model(quantc_bin, tmp_path):
     # Softmax outputs are quantized in [0, 1] with a scale near 1/255.
     np.testing.assert_allclose(y, softmax((x @ w).astype(np.float64)), atol=0.05)
     assert np.allclose(y.sum(axis=-1), 1, atol=0.1)
+
+
+@pytest.mark.parametrize("n", [37, 64])
+def test_fully_connected_tiles_bit_identical(quantc_bin, tmp_path, n):
+    """Gemm + Relu in float: bias, then the products in k order, then relu,
+    as the linalg lowering computes (the weight transposed at compile
+    time); 37 output features end in a masked column vector."""
+    m, k = 7, 50
+    rng = np.random.default_rng(6)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    b = rng.standard_normal(n).astype(np.float32)
+    path = save(tmp_path, "fc",
+                [helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1),
+                 helper.make_node("Relu", ["g"], ["y"])],
+                [vinfo("x", (m, k))], [vinfo("y", (m, n))],
+                [helper.make_tensor("w", TensorProto.FLOAT, [n, k], w.ravel()),
+                 helper.make_tensor("b", TensorProto.FLOAT, [n], b)])
+    model = quantc.load(quantc.compile(path, tmp_path / "fc.so", precision="fp32"))
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    acc = np.broadcast_to(b, (m, n)).astype(np.float32)
+    for kk in range(k):
+        acc = (acc + (x[:, kk:kk + 1] * w[:, kk]).astype(np.float32)).astype(np.float32)
+    np.testing.assert_array_equal(model(x), np.maximum(acc, 0))

@@ -32,6 +32,130 @@ namespace {
 constexpr int64_t kLanes = 16;
 constexpr int64_t kTileRows = 4;
 
+/// result[b, m, n] = act(init[n] + sum_k lhs[b, m, k] * rhs[b|0, k, n]) as
+/// register tiles; `init` is a vector<16> per column vector (the bias) or
+/// zero. Columns past the last multiple of 16 use masked loads and stores.
+Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
+                       int64_t batch, int64_t m, int64_t k, int64_t n,
+                       bool rhsBatched, Value bias, Activation act) {
+  Type f32 = rewriter.getF32Type();
+  auto vecType = VectorType::get({kLanes}, f32);
+  Value init = tensor::EmptyOp::create(rewriter, loc,
+                                       ArrayRef<int64_t>{batch, m, n}, f32);
+  auto idx = [&](OpBuilder &b, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto addc = [&](OpBuilder &b, Value x, int64_t c) -> Value {
+    return c == 0 ? x : arith::AddIOp::create(b, loc, x, idx(b, c));
+  };
+  auto forLoop = [&](OpBuilder &b, Value lo, Value hi, int64_t step,
+                     ValueRange iter,
+                     function_ref<SmallVector<Value>(OpBuilder &, Value,
+                                                     ValueRange)>
+                         body) {
+    return scf::ForOp::create(
+               b, loc, lo, hi, idx(b, step), iter,
+               [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+                 scf::YieldOp::create(nb, loc, body(nb, iv, args));
+               })
+        .getResults();
+  };
+  auto splat = [&](OpBuilder &b, double v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, vecType,
+        DenseElementsAttr::get(vecType, b.getF32FloatAttr(static_cast<float>(v))));
+  };
+  // One tile of `rows` rows at (bi, i0), `vectors` column vectors at j0,
+  // the last of them masked when `masked`.
+  auto tile = [&](OpBuilder &b, Value bi, Value i0, Value j0, int64_t rows,
+                  int64_t vectors, bool masked, Value acc) -> Value {
+    SmallVector<bool> inBounds(vectors, true);
+    if (masked)
+      inBounds.back() = false;
+    Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    SmallVector<Value> start;
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value s = splat(b, 0);
+      if (bias)
+        s = vector::TransferReadOp::create(
+            b, loc, vecType, bias, ValueRange{addc(b, j0, v * kLanes)}, pad,
+            ArrayRef<bool>{inBounds[v]});
+      start.push_back(s);
+    }
+    SmallVector<Value> zeros;
+    for (int64_t r = 0; r < rows; ++r)
+      zeros.append(start);
+    Value rb = rhsBatched ? bi : idx(b, 0);
+    SmallVector<Value> sums = llvm::to_vector_of<Value>(forLoop(
+        b, idx(b, 0), idx(b, k), 1, zeros,
+        [&](OpBuilder &b, Value kk, ValueRange accs) {
+          SmallVector<Value> cols;
+          for (int64_t v = 0; v < vectors; ++v)
+            cols.push_back(vector::TransferReadOp::create(
+                b, loc, vecType, rhs,
+                ValueRange{rb, kk, addc(b, j0, v * kLanes)}, pad,
+                ArrayRef<bool>{inBounds[v]}));
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value a = tensor::ExtractOp::create(
+                b, loc, lhs, ValueRange{bi, addc(b, i0, r), kk});
+            Value av = vector::BroadcastOp::create(b, loc, vecType, a);
+            for (int64_t v = 0; v < vectors; ++v)
+              next.push_back(arith::AddFOp::create(
+                  b, loc, accs[r * vectors + v],
+                  arith::MulFOp::create(b, loc, av, cols[v])));
+          }
+          return next;
+        }));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value y = sums[r * vectors + v];
+        if (act != Activation::None)
+          y = arith::MaximumFOp::create(b, loc, y, splat(b, 0));
+        if (act == Activation::Relu6)
+          y = arith::MinimumFOp::create(b, loc, y, splat(b, 6));
+        acc = vector::TransferWriteOp::create(
+                  b, loc, y, acc,
+                  ValueRange{bi, addc(b, i0, r), addc(b, j0, v * kLanes)},
+                  ArrayRef<bool>{inBounds[v]})
+                  .getResult();
+      }
+    return acc;
+  };
+  int64_t mainRows = m - m % kTileRows;
+  int64_t full = n / kLanes, tail = n % kLanes;
+  int64_t vectors = full % 2 == 0 ? 2 : 1;
+  return forLoop(
+      rewriter, idx(rewriter, 0), idx(rewriter, batch), 1, ValueRange{init},
+      [&](OpBuilder &b, Value bi, ValueRange accIn) {
+        Value acc = accIn[0];
+        auto rowsOf = [&](int64_t lo, int64_t hi, int64_t rows) {
+          if (lo >= hi)
+            return;
+          acc = forLoop(
+              b, idx(b, lo), idx(b, hi), rows, ValueRange{acc},
+              [&](OpBuilder &b, Value i0, ValueRange a) {
+                Value cur = a[0];
+                if (full > 0)
+                  cur = forLoop(b, idx(b, 0), idx(b, full * kLanes),
+                                vectors * kLanes, ValueRange{cur},
+                                [&](OpBuilder &b, Value j0, ValueRange a2) {
+                                  return SmallVector<Value>{tile(
+                                      b, bi, i0, j0, rows, vectors, false,
+                                      a2[0])};
+                                })[0];
+                if (tail > 0)
+                  cur = tile(b, bi, i0, idx(b, full * kLanes), rows, 1, true,
+                             cur);
+                return SmallVector<Value>{cur};
+              })[0];
+        };
+        rowsOf(0, mainRows, kTileRows);
+        rowsOf(mainRows, m, 1);
+        return SmallVector<Value>{acc};
+      })[0];
+}
+
 struct LowerMatMulTiles : OpConversionPattern<MatMulOp> {
   LowerMatMulTiles(TypeConverter &converter, MLIRContext *ctx)
       : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
@@ -52,98 +176,61 @@ struct LowerMatMulTiles : OpConversionPattern<MatMulOp> {
         return rewriter.notifyMatchFailure(op, "broadcast batch");
     int64_t m = type.getDimSize(rank - 2), n = type.getDimSize(rank - 1);
     int64_t k = lhsType.getDimSize(rank - 1);
-    if (n % kLanes != 0 || m == 0 || k == 0)
-      return rewriter.notifyMatchFailure(op, "n not a multiple of 16");
+    if (n < kLanes || m == 0 || k == 0)
+      return rewriter.notifyMatchFailure(op, "fewer than 16 columns");
     int64_t batch = type.getNumElements() / (m * n);
-    int64_t vectors = n % (2 * kLanes) == 0 ? 2 : 1;
-
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
-    auto vecType = VectorType::get({kLanes}, f32);
     Value lhs = reshapeTo(rewriter, loc, adaptor.getLhs(),
                           RankedTensorType::get({batch, m, k}, f32));
     Value rhs = reshapeTo(rewriter, loc, adaptor.getRhs(),
                           RankedTensorType::get({batch, k, n}, f32));
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         ArrayRef<int64_t>{batch, m, n}, f32);
-    auto idx = [&](OpBuilder &b, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
-    auto addc = [&](OpBuilder &b, Value x, int64_t c) -> Value {
-      return c == 0 ? x : arith::AddIOp::create(b, loc, x, idx(b, c));
-    };
-    auto forLoop = [&](OpBuilder &b, Value lo, Value hi, int64_t step,
-                       ValueRange iter,
-                       function_ref<SmallVector<Value>(OpBuilder &, Value,
-                                                       ValueRange)>
-                           body) {
-      return scf::ForOp::create(
-                 b, loc, lo, hi, idx(b, step), iter,
-                 [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-                   scf::YieldOp::create(nb, loc, body(nb, iv, args));
-                 })
-          .getResults();
-    };
-    // One tile of `rows` rows at (bi, i0) and `vectors` column vectors at j0.
-    auto tile = [&](OpBuilder &b, Value bi, Value i0, Value j0, int64_t rows,
-                    Value acc) -> Value {
-      Value zero = arith::ConstantOp::create(
-          b, loc, vecType, DenseElementsAttr::get(vecType, b.getF32FloatAttr(0)));
-      SmallVector<Value> zeros(rows * vectors, zero);
-      Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-      SmallVector<Value> sums = llvm::to_vector_of<Value>(forLoop(
-          b, idx(b, 0), idx(b, k), 1, zeros,
-          [&](OpBuilder &b, Value kk, ValueRange accs) {
-            SmallVector<Value> cols;
-            for (int64_t v = 0; v < vectors; ++v)
-              cols.push_back(vector::TransferReadOp::create(
-                  b, loc, vecType, rhs, ValueRange{bi, kk, addc(b, j0, v * kLanes)},
-                  pad, ArrayRef<bool>{true}));
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < rows; ++r) {
-              Value a = tensor::ExtractOp::create(
-                  b, loc, lhs, ValueRange{bi, addc(b, i0, r), kk});
-              Value av = vector::BroadcastOp::create(b, loc, vecType, a);
-              for (int64_t v = 0; v < vectors; ++v)
-                next.push_back(arith::AddFOp::create(
-                    b, loc, accs[r * vectors + v],
-                    arith::MulFOp::create(b, loc, av, cols[v])));
-            }
-            return next;
-          }));
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t v = 0; v < vectors; ++v)
-          acc = vector::TransferWriteOp::create(
-                    b, loc, sums[r * vectors + v], acc,
-                    ValueRange{bi, addc(b, i0, r), addc(b, j0, v * kLanes)},
-                    ArrayRef<bool>{true})
-                    .getResult();
-      return acc;
-    };
-    int64_t mainRows = m - m % kTileRows;
-    Value result =
-        forLoop(rewriter, idx(rewriter, 0), idx(rewriter, batch), 1,
-                ValueRange{init},
-                [&](OpBuilder &b, Value bi, ValueRange accIn) {
-                  Value acc = accIn[0];
-                  auto rowsOf = [&](int64_t lo, int64_t hi, int64_t rows) {
-                    if (lo >= hi)
-                      return;
-                    acc = forLoop(
-                        b, idx(b, lo), idx(b, hi), rows, ValueRange{acc},
-                        [&](OpBuilder &b, Value i0, ValueRange a) {
-                          return SmallVector<Value>{forLoop(
-                              b, idx(b, 0), idx(b, n), vectors * kLanes, a,
-                              [&](OpBuilder &b, Value j0, ValueRange a2) {
-                                return SmallVector<Value>{
-                                    tile(b, bi, i0, j0, rows, a2[0])};
-                              })[0]};
-                        })[0];
-                  };
-                  rowsOf(0, mainRows, kTileRows);
-                  rowsOf(mainRows, m, 1);
-                  return SmallVector<Value>{acc};
-                })[0];
+    Value result = buildTiledMatmul(rewriter, loc, lhs, rhs, batch, m, k, n,
+                                    /*rhsBatched=*/true, Value(),
+                                    Activation::None);
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// Float fully_connected with a constant weight: the weight transposed to
+/// [K, N] at compile time, the bias as the accumulators' start (the order
+/// of the linalg lowering: bias, then the products in k order).
+struct LowerFullyConnectedTiles : OpConversionPattern<FullyConnectedOp> {
+  LowerFullyConnectedTiles(TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(FullyConnectedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    if (isQuantizedTensor(type) || !type.hasStaticShape() ||
+        type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "not a static float fc");
+    std::optional<SmallVector<float>> w = getConstantFloats(op.getWeight());
+    if (!w)
+      return rewriter.notifyMatchFailure(op, "weight not a float constant");
+    if (op.getBias() && !getConstantFloats(op.getBias()))
+      return rewriter.notifyMatchFailure(op, "bias not a float constant");
+    int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t k = inType.getDimSize(1);
+    if (n < kLanes || m == 0 || k == 0 ||
+        static_cast<int64_t>(w->size()) != n * k)
+      return rewriter.notifyMatchFailure(op, "fewer than 16 columns");
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    SmallVector<float> wt(n * k);
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t kk = 0; kk < k; ++kk)
+        wt[kk * n + j] = (*w)[j * k + kk];
+    Value rhs = createConstant<float>(
+        rewriter, loc, RankedTensorType::get({1, k, n}, f32), wt,
+        "fc_weight_kn");
+    Value lhs = reshapeTo(rewriter, loc, adaptor.getInput(),
+                          RankedTensorType::get({1, m, k}, f32));
+    Value result = buildTiledMatmul(rewriter, loc, lhs, rhs, 1, m, k, n,
+                                    /*rhsBatched=*/false, adaptor.getBias(),
+                                    op.getFusedActivation());
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
     return success();
   }
@@ -153,5 +240,6 @@ struct LowerMatMulTiles : OpConversionPattern<MatMulOp> {
 
 void quantc::populateQCFloatMatMulToVectorPatterns(
     QuantStorageTypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<LowerMatMulTiles>(converter, patterns.getContext());
+  patterns.add<LowerMatMulTiles, LowerFullyConnectedTiles>(
+      converter, patterns.getContext());
 }
