@@ -40,3 +40,38 @@ func.func @matmul_broadcast(%a: tensor<2x4x8xf32>, %b: tensor<8x16xf32>) -> tens
   %0 = qc.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>
   return %0 : tensor<2x4x16xf32>
 }
+
+// -----
+
+// Float conv 3x3, pad 1, with constant weight and bias: im2col (a gather
+// generic over n, c, kh, kw, oh, ow from the padded input), then the tiled
+// matmul W[F, C*9] x cols per image with each row starting at its bias.
+// CHECK-LABEL: func @conv_tiles
+// CHECK: tensor.pad
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x2x6x6xf32>) outs(%{{.*}} : tensor<1x2x3x3x4x4xf32>)
+// CHECK: scf.for
+// CHECK: tensor.extract %{{.*}} : tensor<4xf32>
+// CHECK: vector.broadcast
+// CHECK: scf.for {{.*}} to %c18
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+func.func @conv_tiles(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x2x3x3xf32>
+  %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %0 = qc.conv %x, %w, %b activation <relu> {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64}
+      : (tensor<1x2x4x4xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// An unpadded 1x1 stride-1 conv reads its input as the columns: no gather.
+// CHECK-LABEL: func @conv_1x1
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+func.func @conv_1x1(%x: tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x8x1x1xf32>
+  %0 = qc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x8x4x4xf32>, tensor<16x8x1x1xf32>) -> tensor<1x16x4x4xf32>
+  return %0 : tensor<1x16x4x4xf32>
+}

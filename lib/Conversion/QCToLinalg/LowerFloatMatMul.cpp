@@ -17,6 +17,7 @@
 #include "LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -32,12 +33,17 @@ namespace {
 constexpr int64_t kLanes = 16;
 constexpr int64_t kTileRows = 4;
 
-/// result[b, m, n] = act(init[n] + sum_k lhs[b, m, k] * rhs[b|0, k, n]) as
-/// register tiles; `init` is a vector<16> per column vector (the bias) or
-/// zero. Columns past the last multiple of 16 use masked loads and stores.
+/// Where the accumulators start: zero, bias[n] (per column) or bias[m]
+/// (per row).
+enum class BiasKind { None, PerColumn, PerRow };
+
+/// result[b, m, n] = act(init + sum_k lhs[b|0, m, k] * rhs[b|0, k, n]) as
+/// register tiles. Columns past the last multiple of 16 use masked loads
+/// and stores.
 Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
                        int64_t batch, int64_t m, int64_t k, int64_t n,
-                       bool rhsBatched, Value bias, Activation act) {
+                       bool lhsBatched, bool rhsBatched, Value bias,
+                       BiasKind biasKind, Activation act) {
   Type f32 = rewriter.getF32Type();
   auto vecType = VectorType::get({kLanes}, f32);
   Value init = tensor::EmptyOp::create(rewriter, loc,
@@ -76,16 +82,26 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
     SmallVector<Value> start;
     for (int64_t v = 0; v < vectors; ++v) {
       Value s = splat(b, 0);
-      if (bias)
+      if (biasKind == BiasKind::PerColumn)
         s = vector::TransferReadOp::create(
             b, loc, vecType, bias, ValueRange{addc(b, j0, v * kLanes)}, pad,
             ArrayRef<bool>{inBounds[v]});
       start.push_back(s);
     }
     SmallVector<Value> zeros;
-    for (int64_t r = 0; r < rows; ++r)
-      zeros.append(start);
+    for (int64_t r = 0; r < rows; ++r) {
+      if (biasKind == BiasKind::PerRow) {
+        Value row = vector::BroadcastOp::create(
+            b, loc, vecType,
+            tensor::ExtractOp::create(b, loc, bias,
+                                      ValueRange{addc(b, i0, r)}));
+        zeros.append(vectors, row);
+      } else {
+        zeros.append(start);
+      }
+    }
     Value rb = rhsBatched ? bi : idx(b, 0);
+    Value lb = lhsBatched ? bi : idx(b, 0);
     SmallVector<Value> sums = llvm::to_vector_of<Value>(forLoop(
         b, idx(b, 0), idx(b, k), 1, zeros,
         [&](OpBuilder &b, Value kk, ValueRange accs) {
@@ -98,7 +114,7 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
             Value a = tensor::ExtractOp::create(
-                b, loc, lhs, ValueRange{bi, addc(b, i0, r), kk});
+                b, loc, lhs, ValueRange{lb, addc(b, i0, r), kk});
             Value av = vector::BroadcastOp::create(b, loc, vecType, a);
             for (int64_t v = 0; v < vectors; ++v)
               next.push_back(arith::AddFOp::create(
@@ -186,8 +202,8 @@ struct LowerMatMulTiles : OpConversionPattern<MatMulOp> {
     Value rhs = reshapeTo(rewriter, loc, adaptor.getRhs(),
                           RankedTensorType::get({batch, k, n}, f32));
     Value result = buildTiledMatmul(rewriter, loc, lhs, rhs, batch, m, k, n,
-                                    /*rhsBatched=*/true, Value(),
-                                    Activation::None);
+                                    /*lhsBatched=*/true, /*rhsBatched=*/true,
+                                    Value(), BiasKind::None, Activation::None);
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
     return success();
   }
@@ -228,11 +244,112 @@ struct LowerFullyConnectedTiles : OpConversionPattern<FullyConnectedOp> {
         "fc_weight_kn");
     Value lhs = reshapeTo(rewriter, loc, adaptor.getInput(),
                           RankedTensorType::get({1, m, k}, f32));
-    Value result = buildTiledMatmul(rewriter, loc, lhs, rhs, 1, m, k, n,
-                                    /*rhsBatched=*/false, adaptor.getBias(),
-                                    op.getFusedActivation());
+    Value result = buildTiledMatmul(
+        rewriter, loc, lhs, rhs, 1, m, k, n, /*lhsBatched=*/true,
+        /*rhsBatched=*/false, adaptor.getBias(),
+        adaptor.getBias() ? BiasKind::PerColumn : BiasKind::None,
+        op.getFusedActivation());
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
     return success();
+  }
+};
+
+/// Float 2-D convolution (group 1) with a constant weight as the tiled
+/// matmul W[F, C·kh·kw] x cols[C·kh·kw, OH·OW] per image, the columns
+/// gathered from the padded input (im2col; the input itself for an
+/// unpadded 1x1 stride-1 convolution) in the (c, kh, kw) order the linalg
+/// lowering reduces in, the bias as each row's start: bit-identical to it.
+/// The result is NCHW as the op's.
+struct LowerConvTiles : OpConversionPattern<ConvOp> {
+  LowerConvTiles(TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    auto xType = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (isQuantizedTensor(type) || type.getRank() != 4 ||
+        !type.hasStaticShape() || !xType.hasStaticShape() ||
+        op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "not a static 2-D float conv");
+    std::optional<SmallVector<float>> w = getConstantFloats(op.getWeight());
+    if (!w || (op.getBias() && !getConstantFloats(op.getBias())))
+      return rewriter.notifyMatchFailure(op, "weight/bias not constants");
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t nb = type.getDimSize(0), f = type.getDimSize(1);
+    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    int64_t c = xType.getDimSize(1), kh = wType.getDimSize(2),
+            kw = wType.getDimSize(3);
+    int64_t k = c * kh * kw, ohw = oh * ow;
+    if (ohw < kLanes || static_cast<int64_t>(w->size()) != f * k)
+      return rewriter.notifyMatchFailure(op, "fewer than 16 output pixels");
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads();
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    bool direct = kh == 1 && kw == 1 && llvm::all_of(strides, [](int64_t v) {
+                    return v == 1;
+                  }) && llvm::all_of(pads, [](int64_t v) { return v == 0; });
+    Value cols;
+    if (direct) {
+      cols = reshapeTo(rewriter, loc, adaptor.getInput(),
+                       RankedTensorType::get({nb, k, ohw}, f32));
+    } else {
+      Value x = adaptor.getInput();
+      if (llvm::any_of(pads, [](int64_t v) { return v != 0; })) {
+        SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
+                                         rewriter.getIndexAttr(0),
+                                         rewriter.getIndexAttr(pads[0]),
+                                         rewriter.getIndexAttr(pads[1])};
+        SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
+                                          rewriter.getIndexAttr(0),
+                                          rewriter.getIndexAttr(pads[2]),
+                                          rewriter.getIndexAttr(pads[3])};
+        Value zero = arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getF32FloatAttr(0));
+        auto padded = RankedTensorType::get(
+            {nb, c, xType.getDimSize(2) + pads[0] + pads[2],
+             xType.getDimSize(3) + pads[1] + pads[3]},
+            f32);
+        x = tensor::PadOp::create(rewriter, loc, padded, x, low, high, zero);
+      }
+      // cols[n, c, i, j, y, x] = xpad[n, c, y*sh + i*dh, x*sw + j*dw]
+      MLIRContext *ctx = rewriter.getContext();
+      auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+      AffineMap in = AffineMap::get(
+          6, 0,
+          {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
+           d(5) * strides[1] + d(3) * dilations[1]},
+          ctx);
+      auto colType = RankedTensorType::get({nb, c, kh, kw, oh, ow}, f32);
+      Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                            colType.getShape(), f32);
+      SmallVector<utils::IteratorType> par(6, utils::IteratorType::parallel);
+      Value gathered =
+          linalg::GenericOp::create(
+              rewriter, loc, colType, ValueRange{x}, empty,
+              ArrayRef<AffineMap>{in, rewriter.getMultiDimIdentityMap(6)},
+              par,
+              [](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(b, l, args[0]);
+              })
+              .getResult(0);
+      cols = reshapeTo(rewriter, loc, gathered,
+                       RankedTensorType::get({nb, k, ohw}, f32));
+    }
+    Value lhs = createConstant<float>(
+        rewriter, loc, RangedTensor(f, k, f32), *w, "conv_weight_fk");
+    Value bias = adaptor.getBias();
+    Value result = buildTiledMatmul(
+        rewriter, loc, lhs, cols, nb, f, k, ohw, /*lhsBatched=*/false,
+        /*rhsBatched=*/true, bias, bias ? BiasKind::PerRow : BiasKind::None,
+        op.getFusedActivation());
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
+    return success();
+  }
+
+  static RankedTensorType RangedTensor(int64_t f, int64_t k, Type t) {
+    return RankedTensorType::get({1, f, k}, t);
   }
 };
 
@@ -240,6 +357,6 @@ struct LowerFullyConnectedTiles : OpConversionPattern<FullyConnectedOp> {
 
 void quantc::populateQCFloatMatMulToVectorPatterns(
     QuantStorageTypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<LowerMatMulTiles, LowerFullyConnectedTiles>(
+  patterns.add<LowerMatMulTiles, LowerFullyConnectedTiles, LowerConvTiles>(
       converter, patterns.getContext());
 }
