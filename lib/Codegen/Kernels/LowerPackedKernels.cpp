@@ -438,15 +438,30 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
                       Value start, int64_t count) {
     int64_t rows = t.rowsFor(width / t.lanes);
     int64_t main = count - count % rows;
+    // A remainder of less than half a tile (49 = 8 x 6 + 1 on 7x7 maps)
+    // would be a tile as slow as a full one (its weight loads serve one
+    // row): the last full tile and it become two tiles of about equal
+    // height instead.
+    int64_t rest = count - main;
+    bool balance = rest > 0 && 2 * rest < rows && main >= rows;
+    if (balance)
+      main -= rows;
     if (main > 0)
       e.loop(0, main, rows, {}, [&](Value i, ValueRange) {
         emitGemmTile(e, t, g, o, op, e.add(start, i), rows, f0, width, wBase,
                      valid);
         return SmallVector<Value>{};
       });
-    if (main < count)
+    if (balance) {
+      int64_t first = (rows + rest + 1) / 2;
+      emitGemmTile(e, t, g, o, op, e.add(start, main), first, f0, width,
+                   wBase, valid);
+      emitGemmTile(e, t, g, o, op, e.add(start, main + first),
+                   rows + rest - first, f0, width, wBase, valid);
+    } else if (main < count) {
       emitGemmTile(e, t, g, o, op, e.add(start, main), count - main, f0,
                    width, wBase, valid);
+    }
   };
   auto channelBlocksLoop = [&](Value start, int64_t count) {
     if (blocks.full > 0)
