@@ -20,7 +20,8 @@ _Static_assert(digits_INPUT0_SIZE == EXAMPLE_SAMPLE_SIZE,
                "the model takes one 8x8 image");
 
 int main(void) {
-  /* One workspace for every call (digits_run would allocate one per call). */
+  /* One workspace for every call (digits_run would allocate one per call);
+   * digits_WORKSPACE_SIZE is the same number at compile time. */
   size_t size = (digits_workspace_size() + 63) / 64 * 64;
   void *workspace = aligned_alloc(64, size ? size : 64);
   if (!workspace) {

@@ -183,6 +183,12 @@ llvm::Expected<std::string> quantc::makeHeader(llvm::StringRef name,
   };
   emitTable("INPUT", "inputs");
   emitTable("OUTPUT", "outputs");
+  if (std::optional<int64_t> ws = root->getInteger("workspace_size"))
+    os << "/* Bytes of the workspace " << name
+       << "_run_with_workspace needs (= " << name
+       << "_workspace_size()):\n * temporaries whose lifetimes do not "
+          "overlap share it. */\n"
+       << "#define " << name << "_WORKSPACE_SIZE " << *ws << "\n\n";
   os << "/* Runs the model. Returns 0 on success, non-zero if the workspace\n"
      << " * could not be allocated. Thread-safe. */\n"
      << "int " << name
