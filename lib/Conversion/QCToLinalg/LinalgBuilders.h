@@ -10,6 +10,7 @@
 #include "quantc/Dialect/QC/IR/QC.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -217,6 +218,37 @@ struct RequantPlan {
 FailureOr<RequantPlan> planWeightedRequant(Operation *op, Value input,
                                            Value weight, Value bias,
                                            Value result);
+
+/// An index constant.
+inline Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// x + c on indices (x itself for c = 0).
+inline Value addIndex(OpBuilder &b, Location loc, Value x, int64_t c) {
+  return c == 0 ? x : arith::AddIOp::create(b, loc, x, indexConst(b, loc, c));
+}
+
+/// x * c on indices.
+inline Value mulIndex(OpBuilder &b, Location loc, Value x, int64_t c) {
+  return arith::MulIOp::create(b, loc, x, indexConst(b, loc, c));
+}
+
+/// `for i in [lo, hi): acc = body(i, acc)` as an scf.for carrying one value
+/// (the tensor a vector kernel writes); `acc` itself for an empty range.
+inline Value forEachIndex(OpBuilder &b, Location loc, int64_t lo, int64_t hi,
+                          Value acc,
+                          function_ref<Value(OpBuilder &, Value, Value)> body) {
+  if (lo >= hi)
+    return acc;
+  return scf::ForOp::create(
+             b, loc, indexConst(b, loc, lo), indexConst(b, loc, hi),
+             indexConst(b, loc, 1), ValueRange{acc},
+             [&](OpBuilder &nb, Location l, Value iv, ValueRange iter) {
+               scf::YieldOp::create(nb, l, body(nb, iv, iter[0]));
+             })
+      .getResult(0);
+}
 
 /// The fused activation `act` applied to a float scalar.
 inline Value activate(OpBuilder &b, Location loc, Value v, Activation act) {

@@ -48,11 +48,9 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
   auto vecType = VectorType::get({kLanes}, f32);
   Value init = tensor::EmptyOp::create(rewriter, loc,
                                        ArrayRef<int64_t>{batch, m, n}, f32);
-  auto idx = [&](OpBuilder &b, int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  auto addc = [&](OpBuilder &b, Value x, int64_t c) -> Value {
-    return c == 0 ? x : arith::AddIOp::create(b, loc, x, idx(b, c));
+  auto idx = [&](OpBuilder &b, int64_t v) { return indexConst(b, loc, v); };
+  auto addc = [&](OpBuilder &b, Value x, int64_t c) {
+    return addIndex(b, loc, x, c);
   };
   auto forLoop = [&](OpBuilder &b, Value lo, Value hi, int64_t step,
                      ValueRange iter,

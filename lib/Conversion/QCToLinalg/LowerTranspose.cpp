@@ -114,26 +114,15 @@ struct LowerByteTranspose : OpConversionPattern<TransposeOp> {
                           RankedTensorType::get({n, r, s}, i8));
     Value init = tensor::EmptyOp::create(rewriter, loc,
                                          ArrayRef<int64_t>{n, s, r}, i8);
-    auto idx = [&](OpBuilder &b, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
+    auto addc = [&](OpBuilder &b, Value x, int64_t c) {
+      return addIndex(b, loc, x, c);
     };
-    auto addc = [&](OpBuilder &b, Value x, int64_t c) -> Value {
-      return c == 0 ? x : arith::AddIOp::create(b, loc, x, idx(b, c));
+    auto mulc = [&](OpBuilder &b, Value x, int64_t c) {
+      return mulIndex(b, loc, x, c);
     };
-    auto mulc = [&](OpBuilder &b, Value x, int64_t c) -> Value {
-      return arith::MulIOp::create(b, loc, x, idx(b, c));
-    };
-    // for i in [lo, hi): body(i, acc) -> acc
     auto loop = [&](OpBuilder &b, int64_t lo, int64_t hi, Value acc,
                     function_ref<Value(OpBuilder &, Value, Value)> body) {
-      if (lo >= hi)
-        return acc;
-      return scf::ForOp::create(
-                 b, loc, idx(b, lo), idx(b, hi), idx(b, 1), ValueRange{acc},
-                 [&](OpBuilder &nb, Location, Value iv, ValueRange iter) {
-                   scf::YieldOp::create(nb, loc, body(nb, iv, iter[0]));
-                 })
-          .getResult(0);
+      return forEachIndex(b, loc, lo, hi, acc, body);
     };
     auto rowType = VectorType::get({kBlock}, i8);
     int64_t rFull = r / kBlock, sFull = s / kBlock;
@@ -222,19 +211,10 @@ struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
     Value src = reshapeTo(rewriter, loc, x, RankedTensorType::get({n, r, s}, f32));
     Value init = tensor::EmptyOp::create(rewriter, loc,
                                          ArrayRef<int64_t>{n, s * r}, i8);
-    auto idx = [&](OpBuilder &b, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
+    auto idx = [&](OpBuilder &b, int64_t v) { return indexConst(b, loc, v); };
     auto loop = [&](OpBuilder &b, int64_t lo, int64_t hi, Value acc,
                     function_ref<Value(OpBuilder &, Value, Value)> body) {
-      if (lo >= hi)
-        return acc;
-      return scf::ForOp::create(
-                 b, loc, idx(b, lo), idx(b, hi), idx(b, 1), ValueRange{acc},
-                 [&](OpBuilder &nb, Location, Value iv, ValueRange iter) {
-                   scf::YieldOp::create(nb, loc, body(nb, iv, iter[0]));
-                 })
-          .getResult(0);
+      return forEachIndex(b, loc, lo, hi, acc, body);
     };
     // quant.qcast's rule (LowerQuantizeCast) on a scalar or vector.
     auto quantize = [&](OpBuilder &b, Value v) -> Value {
