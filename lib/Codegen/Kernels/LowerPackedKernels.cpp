@@ -241,11 +241,38 @@ Value padInput(Emitter &e, const Geometry &g, Value input, int64_t cp,
   int64_t size = g.n * g.ph() * g.pw() * cp;
   auto type = MemRefType::get({size}, elemType);
   Value pad = memref::AllocOp::create(b, loc, type, b.getI64IntegerAttr(64));
-  // Without padding and with whole K groups the copy writes every element.
-  if (g.pt || g.pl || g.pb || g.pr || cp != g.c) {
-    Value fill = arith::ConstantOp::create(
-        b, loc, elemType, b.getIntegerAttr(elemType, padCode));
+  // The copy below writes every real channel of every interior pixel; the
+  // rest holds the pad code. With channels padded to whole K groups every
+  // pixel has padding: one fill of everything. Otherwise only the border
+  // rows and, on each interior row, the border pixels are filled.
+  Value fill = arith::ConstantOp::create(b, loc, elemType,
+                                         b.getIntegerAttr(elemType, padCode));
+  auto fillRange = [&](Value offset, int64_t length) {
+    if (length <= 0)
+      return;
+    auto range = memref::SubViewOp::create(
+        b, loc, pad, ArrayRef<OpFoldResult>{offset},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(length)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    linalg::FillOp::create(b, loc, ValueRange{fill}, ValueRange{range});
+  };
+  if (cp != g.c) {
     linalg::FillOp::create(b, loc, ValueRange{fill}, ValueRange{pad});
+  } else if (g.pt || g.pl || g.pb || g.pr) {
+    int64_t image = g.ph() * g.pw() * cp, line = g.pw() * cp;
+    e.loop(0, g.n, 1, {}, [&](Value bi, ValueRange) {
+      Value base = e.mul(bi, image);
+      fillRange(base, g.pt * line);
+      fillRange(e.add(base, (g.ph() - g.pb) * line), g.pb * line);
+      if (g.pl || g.pr)
+        e.loop(g.pt, g.ph() - g.pb, 1, {}, [&](Value y, ValueRange) {
+          Value rowBase = e.add(base, e.mul(y, line));
+          fillRange(rowBase, g.pl * cp);
+          fillRange(e.add(rowBase, (g.pw() - g.pr) * cp), g.pr * cp);
+          return SmallVector<Value>{};
+        });
+      return SmallVector<Value>{};
+    });
   }
   Value src = flatten(b, loc, input);
   bool widen = elemType.isInteger(16);
@@ -258,16 +285,23 @@ Value padInput(Emitter &e, const Geometry &g, Value input, int64_t cp,
           e.add(e.mul(e.add(e.mul(bi, g.ph()), e.add(hh, g.pt)), g.pw()),
                 e.add(ww, g.pl)),
           cp);
-      int64_t main = g.c - g.c % chunk;
-      auto bytes = VectorType::get({chunk}, b.getI8Type());
-      for (int64_t ch = 0; ch < main; ch += chunk) {
-        Value v = vector::LoadOp::create(b, loc, bytes, src, e.add(from, ch));
-        if (widen)
-          v = arith::ExtSIOp::create(
-              b, loc, VectorType::get({chunk}, b.getI16Type()), v);
-        else if (toUnsigned)
-          v = arith::XOrIOp::create(b, loc, v, e.splat(bytes, -128));
-        vector::StoreOp::create(b, loc, v, pad, e.add(to, ch));
+      // Whole vectors of `chunk` bytes, then halves down to 16 bytes (a
+      // 144-channel row is 2 x 64 + 16, not 2 x 64 and 16 scalars).
+      int64_t main = 0;
+      for (int64_t width = chunk; width >= 16; width /= 2) {
+        if (widen && width != chunk)
+          break;
+        auto bytes = VectorType::get({width}, b.getI8Type());
+        for (; main + width <= g.c; main += width) {
+          Value v =
+              vector::LoadOp::create(b, loc, bytes, src, e.add(from, main));
+          if (widen)
+            v = arith::ExtSIOp::create(
+                b, loc, VectorType::get({width}, b.getI16Type()), v);
+          else if (toUnsigned)
+            v = arith::XOrIOp::create(b, loc, v, e.splat(bytes, -128));
+          vector::StoreOp::create(b, loc, v, pad, e.add(to, main));
+        }
       }
       for (int64_t ch = main; ch < g.c; ++ch) {
         Value v = memref::LoadOp::create(b, loc, src, e.add(from, ch));
