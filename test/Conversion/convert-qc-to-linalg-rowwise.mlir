@@ -1,16 +1,27 @@
 // RUN: quantc-opt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
 
-// Softmax over the innermost axis: one vector<L x f32> per row, tree
-// reductions, one store.
+// Softmax over the innermost axis: one vector<L x f32> per row, fixed-tree
+// reductions written out (the same order on every target), one store.
 // CHECK-LABEL: func @softmax_rows
 // CHECK: %[[X:.*]] = tensor.expand_shape {{.*}} output_shape [6, 16] : tensor<96xf32> into tensor<6x16xf32>
 // CHECK: %[[R:.*]] = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<6x16xf32>)
 // CHECK: %[[V:.*]] = vector.transfer_read %[[X]][%[[I]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<6x16xf32>, vector<16xf32>
-// CHECK: %[[M:.*]] = vector.reduction <maximumf>, %[[V]] fastmath<reassoc>
+// The maximum as a fixed tree: 16 -> 8 -> 4 -> 2 -> 1 lanes.
+// CHECK: %[[LO:.*]] = vector.extract_strided_slice %[[V]] {offsets = [0], sizes = [8], strides = [1]}
+// CHECK: %[[HI:.*]] = vector.extract_strided_slice %[[V]] {offsets = [8], sizes = [8], strides = [1]}
+// CHECK: arith.maximumf %[[LO]], %[[HI]] : vector<8xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4xf32>
+// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: %[[M1:.*]] = arith.maximumf {{.*}} : vector<1xf32>
+// CHECK: %[[M:.*]] = vector.extract %[[M1]][0]
+// CHECK-NOT: vector.reduction
 // CHECK: %[[MB:.*]] = vector.broadcast %[[M]]
 // CHECK: %[[SH:.*]] = arith.subf %[[V]], %[[MB]]
 // CHECK: %[[E:.*]] = math.exp %[[SH]] : vector<16xf32>
-// CHECK: %[[S:.*]] = vector.reduction <add>, %[[E]] fastmath<reassoc>
+// CHECK: vector.extract_strided_slice %[[E]] {offsets = [0], sizes = [8], strides = [1]}
+// CHECK: arith.addf {{.*}} : vector<8xf32>
+// CHECK: %[[S1:.*]] = arith.addf {{.*}} : vector<1xf32>
+// CHECK: %[[S:.*]] = vector.extract %[[S1]][0]
 // CHECK: %[[SB:.*]] = vector.broadcast %[[S]]
 // CHECK: %[[Y:.*]] = arith.divf %[[E]], %[[SB]]
 // CHECK: vector.transfer_write %[[Y]], %[[ACC]][%[[I]], %{{.*}}] {in_bounds = [true]}
@@ -36,9 +47,9 @@ func.func @softmax_rows(%x: tensor<2x3x16xf32>) -> tensor<2x3x16xf32> {
 // CHECK: %[[D:.*]] = arith.subi %[[W]], %{{.*}} : vector<16xi32>
 // CHECK: arith.sitofp %[[D]]
 // CHECK: arith.mulf
-// CHECK: vector.reduction <maximumf>
+// CHECK: arith.maximumf {{.*}} : vector<8xf32>
 // CHECK: math.exp
-// CHECK: vector.reduction <add>
+// CHECK: arith.addf {{.*}} : vector<8xf32>
 // CHECK: arith.divf
 // CHECK: arith.divf
 // CHECK: math.roundeven
@@ -88,11 +99,13 @@ func.func @softmax_island_uint8(%x: tensor<4x16xi8>) -> tensor<4x16xi8> {
 // CHECK: scf.for
 // CHECK: %[[V:.*]] = vector.transfer_read {{.*}} : tensor<3x8xf32>, vector<8xf32>
 // CHECK: %[[INV:.*]] = arith.constant 1.250000e-01 : f32
-// CHECK: %[[SUM:.*]] = vector.reduction <add>, %[[V]] fastmath<reassoc>
+// CHECK: arith.addf {{.*}} : vector<4xf32>
+// CHECK: %[[SUM1:.*]] = arith.addf {{.*}} : vector<1xf32>
+// CHECK: %[[SUM:.*]] = vector.extract %[[SUM1]][0]
 // CHECK: %[[MEAN:.*]] = arith.mulf %[[SUM]], %[[INV]] : f32
 // CHECK: %[[D:.*]] = arith.subf %[[V]], %{{.*}} : vector<8xf32>
 // CHECK: %[[SQ:.*]] = arith.mulf %[[D]], %[[D]] : vector<8xf32>
-// CHECK: vector.reduction <add>, %[[SQ]] fastmath<reassoc>
+// CHECK: vector.extract_strided_slice %[[SQ]]
 // CHECK: math.sqrt %{{.*}} : f32
 // CHECK: %[[N:.*]] = arith.divf %[[D]], %{{.*}} : vector<8xf32>
 // CHECK: %[[Y:.*]] = arith.mulf %[[N]], %[[G]] : vector<8xf32>

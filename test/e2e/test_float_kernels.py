@@ -18,7 +18,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from e2e_util import quantc
+from e2e_util import build_harness, quantc, require_tools, run_harness
 
 
 def save(tmp_path, name, nodes, inputs, outputs, inits=()):
@@ -148,3 +148,62 @@ def test_fully_connected_tiles_bit_identical(quantc_bin, tmp_path, n):
     for kk in range(k):
         acc = (acc + (x[:, kk:kk + 1] * w[:, kk]).astype(np.float32)).astype(np.float32)
     np.testing.assert_array_equal(model(x), np.maximum(acc, 0))
+
+
+def attention_block(tmp_path, rng):
+    """x -> q = x Wq, k = x Wk -> softmax(q k^T) x -> LayerNorm (written out
+    as PyTorch exports it below opset 17): the row kernels, the byte-block
+    transpose (int8) and the float matmul tiles in one model."""
+    d, s = 32, 16
+    wq = (rng.standard_normal((d, d)) * 0.3).astype(np.float32)
+    wk = (rng.standard_normal((d, d)) * 0.3).astype(np.float32)
+    g = rng.uniform(0.5, 1.5, d).astype(np.float32)
+    b = rng.standard_normal(d).astype(np.float32)
+    nodes = [
+        helper.make_node("MatMul", ["x", "wq"], ["q"]),
+        helper.make_node("MatMul", ["x", "wk"], ["k"]),
+        helper.make_node("Transpose", ["k"], ["kt"], perm=[1, 0]),
+        helper.make_node("MatMul", ["q", "kt"], ["sc"]),
+        helper.make_node("Softmax", ["sc"], ["p"], axis=-1),
+        helper.make_node("MatMul", ["p", "x"], ["o"]),
+        helper.make_node("ReduceMean", ["o"], ["m"], axes=[-1]),
+        helper.make_node("Sub", ["o", "m"], ["dv"]),
+        helper.make_node("Mul", ["dv", "dv"], ["sq"]),
+        helper.make_node("ReduceMean", ["sq"], ["v"], axes=[-1]),
+        helper.make_node("Add", ["v", "eps"], ["ve"]),
+        helper.make_node("Sqrt", ["ve"], ["sd"]),
+        helper.make_node("Div", ["dv", "sd"], ["n"]),
+        helper.make_node("Mul", ["n", "g"], ["ng"]),
+        helper.make_node("Add", ["ng", "b"], ["y"]),
+    ]
+    inits = [helper.make_tensor("wq", TensorProto.FLOAT, [d, d], wq.ravel()),
+             helper.make_tensor("wk", TensorProto.FLOAT, [d, d], wk.ravel()),
+             helper.make_tensor("eps", TensorProto.FLOAT, [], [1e-5]),
+             helper.make_tensor("g", TensorProto.FLOAT, [d], g),
+             helper.make_tensor("b", TensorProto.FLOAT, [d], b)]
+    return save(tmp_path, "attn", nodes, [vinfo("x", (s, d))], [vinfo("y", (s, d))], inits), (s, d)
+
+
+@pytest.mark.parametrize("precision", ["int8", "fp32"])
+def test_float_kernels_aarch64_match_x86(quantc_bin, tmp_path, report, precision):
+    """The reductions are a fixed tree and the float ops plain IEEE
+    multiplies and adds: an ARM64 object under qemu gives the x86 outputs
+    bit for bit, also for the float islands of the int8 model."""
+    require_tools("aarch64-linux-gnu-gcc", "qemu-aarch64")
+    rng = np.random.default_rng(8)
+    path, shape = attention_block(tmp_path, rng)
+    samples = rng.standard_normal((6, *shape)).astype(np.float32)
+    calib = None
+    if precision == "int8":
+        calib = tmp_path / "calib.npy"
+        np.save(calib, rng.standard_normal((16, *shape)).astype(np.float32))
+    mlir = quantc.compile(path, tmp_path / "attn.mlir", calib, precision=precision, emit="mlir").read_text()
+    assert "qc.layer_norm" in mlir and "qc.softmax" in mlir and "qc.matmul" in mlir
+    model = quantc.load(quantc.compile(path, tmp_path / "attn.so", calib, precision=precision))
+    expected = np.stack([model(x) for x in samples])
+    obj = quantc.compile(path, tmp_path / "attn_a64.o", calib, precision=precision, target="aarch64-linux-gnu")
+    exe = build_harness("aarch64-linux-gnu-gcc", obj, tmp_path / "attn_a64", "-static")
+    outputs = run_harness(["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", exe], samples, shape, tmp_path)
+    identical = bool(np.array_equal(outputs.view(np.uint32), expected.view(np.uint32)))
+    report[f"float_kernels_aarch64_{precision}_equals_x86"] = identical
+    assert identical, f"max difference {np.abs(outputs - expected).max()}"

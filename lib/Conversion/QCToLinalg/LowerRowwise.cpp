@@ -6,7 +6,8 @@
 // NaN-propagating, and every step writes a temporary. Here a row is one
 // vector<L x f32> (L static, at most kMaxRow): it is loaded once, reduced
 // with tree reductions, and stored once; LLVM splits it into the target's
-// registers. When the op reads a per-tensor `quant.dcast` or feeds a
+// registers; the reductions are a fixed tree written out in the IR, so
+// every target adds in the same order. When the op reads a per-tensor `quant.dcast` or feeds a
 // per-tensor `quant.qcast` (a float island in a quantized model), the row
 // is read and written as int8 codes by the same loop, with the dequantize
 // and quantize formulas of the stand-alone casts, so the result differs
@@ -190,9 +191,38 @@ bool rowwiseShape(RankedTensorType type, int64_t axis, int64_t &length) {
   return length > 1 && length <= kMaxRow;
 }
 
+/// The sum (or NaN-propagating maximum) of the lanes of `v` as a fixed
+/// tree: halves combined lane-wise until one lane is left, an odd lane out
+/// folded into lane 0. The order is written out, not left to LLVM
+/// (`reassoc` would let each target pick its own), so x86-64 and ARM64
+/// compute the same float.
 Value reduce(OpBuilder &b, Location loc, vector::CombiningKind kind, Value v) {
-  return vector::ReductionOp::create(b, loc, kind, v,
-                                     arith::FastMathFlags::reassoc);
+  auto combine = [&](Value x, Value y) -> Value {
+    if (kind == vector::CombiningKind::ADD)
+      return arith::AddFOp::create(b, loc, x, y);
+    return arith::MaximumFOp::create(b, loc, x, y);
+  };
+  int64_t n = cast<VectorType>(v.getType()).getNumElements();
+  while (n > 1) {
+    int64_t h = n / 2;
+    auto slice = [&](int64_t offset, int64_t size) -> Value {
+      return vector::ExtractStridedSliceOp::create(
+          b, loc, v, ArrayRef<int64_t>{offset}, ArrayRef<int64_t>{size},
+          ArrayRef<int64_t>{1});
+    };
+    Value folded = combine(slice(0, h), slice(h, h));
+    if (n % 2) {
+      Value first = vector::ExtractOp::create(b, loc, folded,
+                                              ArrayRef<int64_t>{0});
+      Value last = vector::ExtractOp::create(b, loc, v,
+                                             ArrayRef<int64_t>{n - 1});
+      folded = vector::InsertOp::create(b, loc, combine(first, last), folded,
+                                        ArrayRef<int64_t>{0});
+    }
+    v = folded;
+    n = h;
+  }
+  return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
 }
 
 Value broadcast(OpBuilder &b, Location loc, Value scalar, Value like) {
