@@ -204,9 +204,11 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
                   nb, l, args[2],
                   arith::MulFOp::create(nb, l, args[0], args[1]));
             } else {
-              Value p = arith::MulIOp::create(
-                  nb, l, arith::ExtSIOp::create(nb, l, accType, args[0]),
-                  arith::ExtSIOp::create(nb, l, accType, args[1]));
+              // Named locals: creation order must not depend on the
+              // compiler's order of evaluating arguments.
+              Value lhs = arith::ExtSIOp::create(nb, l, accType, args[0]);
+              Value rhs = arith::ExtSIOp::create(nb, l, accType, args[1]);
+              Value p = arith::MulIOp::create(nb, l, lhs, rhs);
               sum = arith::AddIOp::create(nb, l, args[2], p);
             }
             linalg::YieldOp::create(nb, l, sum);
@@ -1002,11 +1004,12 @@ struct LowerSlice : OpConversionPattern<SliceOp> {
         rewriter, loc, adaptor.getInput(), type, {}, {},
         [&](OpBuilder &b, Location l, ValueRange outIdx, ValueRange) {
           SmallVector<Value> idx;
-          for (int64_t i = 0; i < type.getRank(); ++i)
-            idx.push_back(arith::AddIOp::create(
-                b, l, constIdx(b, l, offsets[i]),
-                arith::MulIOp::create(b, l, outIdx[i],
-                                      constIdx(b, l, steps[i]))));
+          for (int64_t i = 0; i < type.getRank(); ++i) {
+            Value offset = constIdx(b, l, offsets[i]);
+            Value step = constIdx(b, l, steps[i]);
+            Value scaled = arith::MulIOp::create(b, l, outIdx[i], step);
+            idx.push_back(arith::AddIOp::create(b, l, offset, scaled));
+          }
           return idx;
         });
     rewriter.replaceOp(op, out);

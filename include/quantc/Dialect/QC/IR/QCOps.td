@@ -40,8 +40,15 @@ def QC_Dialect : Dialect {
   let hasConstantMaterializer = 1;
 }
 
+// Every qc op checks that the `!quant.uniform` types of its operands and
+// results have finite, positive scales: upstream's type verifier lets a NaN
+// scale through.
+def QC_FiniteQuantScales : NativeOpTrait<"FiniteQuantScales"> {
+  let cppNamespace = "::quantc::qc::QCOpTrait";
+}
+
 class QC_Op<string mnemonic, list<Trait> traits = []>
-    : Op<QC_Dialect, mnemonic, traits>;
+    : Op<QC_Dialect, mnemonic, !listconcat(traits, [QC_FiniteQuantScales])>;
 
 //===----------------------------------------------------------------------===//
 // Attributes
