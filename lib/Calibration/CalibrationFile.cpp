@@ -40,8 +40,7 @@ static bool readSide(const llvm::json::Object *side, double &width,
     return false;
   auto w = side->getNumber("width");
   const llvm::json::Array *c = side->getArray("counts");
-  if (!w || !std::isfinite(*w) || *w < 0 || !c ||
-      c->size() > Histogram::kBins)
+  if (!w || !std::isfinite(*w) || *w < 0 || !c || c->size() > Histogram::kBins)
     return false;
   width = *w;
   for (auto [i, v] : llvm::enumerate(*c)) {

@@ -102,7 +102,7 @@ Expected<NpyView> parseNpy(StringRef bytes, const std::string &label) {
       headerLen |= size_t(uint8_t(bytes[8 + i])) << (8 * i);
     offset = 12;
   } else {
-    return bad("unknown format version " + llvm::Twine(major));
+    return bad("unknown format version " + llvm::Twine(unsigned(major)));
   }
   if (bytes.size() < offset + headerLen)
     return bad("truncated header");
@@ -362,12 +362,11 @@ Expected<NpyView> openEntry(const ZipEntry &entry, StringRef path) {
   uint64_t limit = std::min<uint64_t>(
       kMaxTensorBytes, 1032 * uint64_t(entry.compressed.size()) + 1024);
   if (entry.size > limit)
-    return dataError("'" + label + "': the entry declares " +
-                     llvm::Twine(entry.size) +
-                     " uncompressed bytes, more than " +
-                     llvm::Twine(entry.compressed.size()) +
-                     " deflated bytes can hold (limit " + llvm::Twine(limit) +
-                     ")");
+    return dataError(
+        "'" + label + "': the entry declares " + llvm::Twine(entry.size) +
+        " uncompressed bytes, more than " +
+        llvm::Twine(entry.compressed.size()) +
+        " deflated bytes can hold (limit " + llvm::Twine(limit) + ")");
   auto owned = std::make_shared<std::vector<char>>(entry.size);
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)

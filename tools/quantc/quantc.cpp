@@ -221,11 +221,10 @@ void warnDegenerateRanges(const CalibrationTable &table) {
   std::vector<std::string> names;
   for (const std::string &name : table.order) {
     auto stats = table.stats.find(name);
-    bool constant = stats != table.stats.end()
-                        ? stats->second.count > 0 &&
-                              stats->second.min == stats->second.max
-                        : table.ranges.lookup(name).min ==
-                              table.ranges.lookup(name).max;
+    bool constant =
+        stats != table.stats.end()
+            ? stats->second.count > 0 && stats->second.min == stats->second.max
+            : table.ranges.lookup(name).min == table.ranges.lookup(name).max;
     if (constant)
       names.push_back(name);
   }
@@ -237,8 +236,8 @@ void warnDegenerateRanges(const CalibrationTable &table) {
   if (names.size() > 8)
     list += ", ... (" + std::to_string(names.size() - 8) + " more)";
   llvm::errs() << "quantc: warning: calibration saw a single value for "
-               << names.size() << " of " << table.order.size()
-               << " tensors (" << list
+               << names.size() << " of " << table.order.size() << " tensors ("
+               << list
                << "): all-zero or constant calibration data makes their "
                   "int8 ranges degenerate; check --calibration-data\n";
 }

@@ -50,9 +50,7 @@ struct ConstTensor {
   int32_t dataType = 0; // the onnx::TensorProto data type, when known
   /// The element count; shapes are checked (checkShape) before a
   /// ConstTensor is filled, so the product cannot overflow here.
-  int64_t numElements() const {
-    return checkedNumElements(shape).value_or(0);
-  }
+  int64_t numElements() const { return checkedNumElements(shape).value_or(0); }
   double at(int64_t i) const { return isFloat ? floats[i] : ints[i]; }
   static ConstTensor ofInts(std::vector<int64_t> shape,
                             std::vector<int64_t> values) {
@@ -215,8 +213,7 @@ private:
   LogicalResult checkShape(ArrayRef<int64_t> shape, const Twine &what) {
     for (auto [i, d] : llvm::enumerate(shape))
       if (d < 0) {
-        error() << what << " has negative dimension " << d << " at index "
-                << i;
+        error() << what << " has negative dimension " << d << " at index " << i;
         return failure();
       }
     std::optional<int64_t> n = checkedNumElements(shape);
@@ -229,8 +226,7 @@ private:
     return success();
   }
   /// Fails unless kernel sizes, strides and dilations are all >= 1.
-  LogicalResult checkWindow(ArrayRef<int64_t> kernel,
-                            ArrayRef<int64_t> strides,
+  LogicalResult checkWindow(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> dilations) {
     auto check = [&](ArrayRef<int64_t> v, StringRef name) {
       for (int64_t x : v)
@@ -1280,8 +1276,8 @@ LogicalResult Importer::importConvTranspose(Location loc) {
                    << " entries";
   if (group < 1 || xs[1] % group || ws[0] != xs[1])
     return error() << "weight must be [C, F / group, ...] with C = " << xs[1];
-  if (failed(checkWindow(ArrayRef<int64_t>(ws).drop_front(2), strides,
-                         dilations)))
+  if (failed(
+          checkWindow(ArrayRef<int64_t>(ws).drop_front(2), strides, dilations)))
     return failure();
   for (int64_t p : outPad)
     if (p < 0 || p >= kMaxWindowValue)
@@ -1315,8 +1311,7 @@ LogicalResult Importer::importConvTranspose(Location loc) {
   } else if (autoPad == "NOTSET") {
     if (std::optional<Shape> p = attrInts("pads"))
       pads = *p;
-    if ((int64_t)pads.size() != 2 * s ||
-        llvm::any_of(pads, [](int64_t v) {
+    if ((int64_t)pads.size() != 2 * s || llvm::any_of(pads, [](int64_t v) {
           return v < 0 || v >= kMaxWindowValue;
         }))
       return error() << "pads must have " << 2 * s << " entries in [0, "
@@ -1621,7 +1616,10 @@ LogicalResult Importer::importShapeOp(Location loc) {
       }
       if (target[i] < 0)
         return error() << "negative dimension " << target[i];
-      known *= target[i];
+      std::optional<int64_t> product = checkedMul(known, target[i]);
+      if (!product)
+        return error() << "the target shape's element count overflows";
+      known = *product;
     }
     if (inferred >= 0) {
       if (known == 0 || total % known != 0)
@@ -1723,6 +1721,8 @@ LogicalResult Importer::importDataMovement(Location loc) {
     Shape pads = **padsOr;
     if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
       return error() << "negative pads (cropping) are not supported";
+    if (llvm::any_of(pads, [](int64_t p) { return p >= kMaxWindowValue; }))
+      return error() << "pads must be below " << kMaxWindowValue;
     float value = attrFloat("value", 0.0f);
     if (opset >= 11 && node->input_size() > 2 && !node->input(2).empty()) {
       const ConstTensor *c = constInput(2);

@@ -190,16 +190,19 @@ LogicalResult quantc::qc::verifyFiniteWeights(ModuleOp module) {
           getConstantFloats(op->getOperand(operand));
       if (!values)
         continue;
-      auto bad = llvm::find_if(*values, [](float v) { return !std::isfinite(v); });
+      auto bad =
+          llvm::find_if(*values, [](float v) { return !std::isfinite(v); });
       if (bad == values->end())
         continue;
       std::string name = getTensorName(op->getOperand(operand));
       std::string opName = getTensorName(op->getResult(0));
       op->emitError() << (operand == 1 ? "weight" : "bias") << " '"
                       << (name.empty() ? "<unnamed>" : name) << "' of '"
-                      << (opName.empty() ? "<unnamed>" : opName)
-                      << "' holds " << *bad << " at element "
-                      << (bad - values->begin())
+                      << (opName.empty() ? "<unnamed>" : opName) << "' holds "
+                      << (std::isnan(*bad) ? "NaN"
+                          : *bad > 0       ? "+Inf"
+                                           : "-Inf")
+                      << " at element " << (bad - values->begin())
                       << ": int8 quantization needs finite weights and "
                          "biases (--precision fp32 keeps ONNX's IEEE "
                          "semantics)";
