@@ -14,13 +14,17 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 
+#include <string>
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static mlir::DialectRegistry *registry = [] {
     auto *r = new mlir::DialectRegistry;
     quantc::registerAllDialects(*r);
     return r;
   }();
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer expects a NUL after the buffer, as the tools' file buffers
+  // have: a copy provides it.
+  std::string text(reinterpret_cast<const char *>(data), size);
   if (quantc::nestsDeeperThan(text, quantc::kMaxNestingDepth))
     return 0;
   mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
