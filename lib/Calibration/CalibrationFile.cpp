@@ -7,10 +7,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/Calibration.h"
+#include "quantc/Support/CheckedMath.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace quantc;
 using llvm::createStringError;
@@ -23,20 +26,28 @@ void CalibrationTable::set(llvm::StringRef name, TensorRange range) {
     it->second = range;
 }
 
-/// Reads one side of a histogram: {"width": w, "counts": [...]}.
+/// Histogram counts above 2^53 are not exact in the double arithmetic of the
+/// range methods, and their sums (bin merging) would overflow 64 bits.
+static constexpr int64_t kMaxHistogramCount = int64_t(1) << 53;
+
+/// Reads one side of a histogram: {"width": w, "counts": [...]}; `total`
+/// accumulates the counts and fails the read when it passes
+/// kMaxHistogramCount.
 static bool readSide(const llvm::json::Object *side, double &width,
-                     std::array<uint64_t, Histogram::kBins> &counts) {
+                     std::array<uint64_t, Histogram::kBins> &counts,
+                     int64_t &total) {
   if (!side)
     return false;
   auto w = side->getNumber("width");
   const llvm::json::Array *c = side->getArray("counts");
-  if (!w || *w < 0 || !c || c->size() > Histogram::kBins)
+  if (!w || !std::isfinite(*w) || *w < 0 || !c || c->size() > Histogram::kBins)
     return false;
   width = *w;
   for (auto [i, v] : llvm::enumerate(*c)) {
     auto n = v.getAsInteger();
-    if (!n || *n < 0)
+    if (!n || *n < 0 || *n > kMaxHistogramCount - total)
       return false;
+    total += *n;
     counts[i] = *n;
   }
   return true;
@@ -47,7 +58,9 @@ readStatistics(const llvm::json::Object &t) {
   const llvm::json::Object *h = t.getObject("histogram");
   auto min = t.getNumber("observed_min"), max = t.getNumber("observed_max");
   auto count = t.getInteger("count");
-  if (!h || !min || !max || !count || *count < 0)
+  if (!h || !min || !max || !count || *count < 0 ||
+      *count > kMaxHistogramCount || !std::isfinite(*min) ||
+      !std::isfinite(*max))
     return std::nullopt;
   TensorStatistics s;
   s.min = *min;
@@ -64,10 +77,11 @@ readStatistics(const llvm::json::Object &t) {
     s.movingMin = *mmin;
     s.movingMax = *mmax;
   }
+  int64_t total = 0;
   if (!readSide(h->getObject("positive"), s.histogram.positiveWidth,
-                s.histogram.positive) ||
+                s.histogram.positive, total) ||
       !readSide(h->getObject("negative"), s.histogram.negativeWidth,
-                s.histogram.negative))
+                s.histogram.negative, total))
     return std::nullopt;
   return s;
 }
@@ -79,6 +93,13 @@ quantc::readCalibrationFile(llvm::StringRef path) {
     return createStringError(buffer.getError(),
                              "cannot read calibration file '%s'",
                              path.str().c_str());
+  // llvm::json::parse recurses once per level: bound the depth first (a
+  // valid file has 5 levels).
+  if (nestsDeeperThan((*buffer)->getBuffer(), kMaxNestingDepth))
+    return createStringError(llvm::inconvertibleErrorCode(),
+                             "calibration file '%s' nests arrays or objects "
+                             "more than %d levels deep",
+                             path.str().c_str(), kMaxNestingDepth);
   auto json = llvm::json::parse((*buffer)->getBuffer());
   if (!json)
     return createStringError(llvm::inconvertibleErrorCode(),
@@ -110,7 +131,8 @@ quantc::readCalibrationFile(llvm::StringRef path) {
     const llvm::json::Object *t = tensors->getObject(name);
     std::optional<double> min = t ? t->getNumber("min") : std::nullopt;
     std::optional<double> max = t ? t->getNumber("max") : std::nullopt;
-    if (!min || !max || *min > *max)
+    if (!min || !max || !std::isfinite(*min) || !std::isfinite(*max) ||
+        *min > *max)
       return createStringError(
           llvm::inconvertibleErrorCode(),
           "calibration file '%s': tensor '%s' needs numbers \"min\" <= \"max\"",

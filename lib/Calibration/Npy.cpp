@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/Calibration.h"
+#include "quantc/Support/CheckedMath.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -51,11 +52,9 @@ static StringRef kindName(CalibrationInput::Kind kind) {
   llvm_unreachable("unknown kind");
 }
 
+/// The element count of a shape already checked by parseNpy or the model.
 static int64_t numElements(llvm::ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
+  return checkedNumElements(shape).value_or(0);
 }
 
 namespace {
@@ -103,7 +102,7 @@ Expected<NpyView> parseNpy(StringRef bytes, const std::string &label) {
       headerLen |= size_t(uint8_t(bytes[8 + i])) << (8 * i);
     offset = 12;
   } else {
-    return bad("unknown format version " + llvm::Twine(major));
+    return bad("unknown format version " + llvm::Twine(unsigned(major)));
   }
   if (bytes.size() < offset + headerLen)
     return bad("truncated header");
@@ -138,8 +137,16 @@ Expected<NpyView> parseNpy(StringRef bytes, const std::string &label) {
       return bad("bad dimension '" + d.trim() + "'");
     view.shape.push_back(v);
   }
+  if (view.elementSize < 1 || view.elementSize > 16)
+    return bad("dtype '" + descr + "' has an unsupported element size");
+  std::optional<int64_t> dataBytes =
+      checkedByteSize(view.shape, view.elementSize);
+  if (!dataBytes)
+    return bad("shape " + shapeString(view.shape) +
+               " is too large (its byte size overflows or exceeds " +
+               llvm::Twine(kMaxTensorBytes) + " bytes)");
   size_t dataOffset = offset + headerLen;
-  if (bytes.size() - dataOffset < size_t(view.count()) * view.elementSize)
+  if (bytes.size() - dataOffset < uint64_t(*dataBytes))
     return bad("expected " + llvm::Twine(view.count()) +
                " elements but the data is too short");
   view.data = bytes.data() + dataOffset;
@@ -291,25 +298,26 @@ Expected<std::vector<ZipEntry>> listZip(StringRef bytes, StringRef path) {
     if (eocd < 20 || le(e - 20, 4) != 0x07064b50)
       return bad("missing the zip64 locator");
     uint64_t z = le(e - 20 + 8, 8);
-    if (z + 56 > bytes.size() || le(bytes.data() + z, 4) != 0x06064b50)
+    if (z > bytes.size() || bytes.size() - z < 56 ||
+        le(bytes.data() + z, 4) != 0x06064b50)
       return bad("bad zip64 end-of-central-directory record");
     entries = le(bytes.data() + z + 32, 8);
     cdSize = le(bytes.data() + z + 40, 8);
     cdOffset = le(bytes.data() + z + 48, 8);
   }
-  if (cdOffset + cdSize > bytes.size())
+  if (cdOffset > bytes.size() || cdSize > bytes.size() - cdOffset)
     return bad("the central directory lies outside the file");
   std::vector<ZipEntry> result;
   size_t p = cdOffset;
   for (uint64_t n = 0; n < entries; ++n) {
-    if (p + 46 > bytes.size() || le(bytes.data() + p, 4) != 0x02014b50)
+    if (bytes.size() - p < 46 || le(bytes.data() + p, 4) != 0x02014b50)
       return bad("corrupt central directory");
     const char *c = bytes.data() + p;
     uint16_t method = le(c + 10, 2);
     uint64_t csize = le(c + 20, 4), usize = le(c + 24, 4);
     uint64_t nameLen = le(c + 28, 2), extraLen = le(c + 30, 2),
              commentLen = le(c + 32, 2), local = le(c + 42, 4);
-    if (p + 46 + nameLen + extraLen + commentLen > bytes.size())
+    if (bytes.size() - p - 46 < nameLen + extraLen + commentLen)
       return bad("corrupt central directory");
     std::string name(c + 46, nameLen);
     // Zip64 extra field: the 0xffffffff fields, in order usize, csize,
@@ -329,11 +337,12 @@ Expected<std::vector<ZipEntry>> listZip(StringRef bytes, StringRef path) {
       x += 4 + len;
     }
     p += 46 + nameLen + extraLen + commentLen;
-    if (local + 30 > bytes.size() || le(bytes.data() + local, 4) != 0x04034b50)
+    if (local > bytes.size() || bytes.size() - local < 30 ||
+        le(bytes.data() + local, 4) != 0x04034b50)
       return bad("corrupt local header of '" + name + "'");
     uint64_t start = local + 30 + le(bytes.data() + local + 26, 2) +
                      le(bytes.data() + local + 28, 2);
-    if (start + csize > bytes.size())
+    if (start > bytes.size() || csize > bytes.size() - start)
       return bad("entry '" + name + "' lies outside the file");
     if (method != 0 && method != 8)
       return bad("entry '" + name + "' uses zip compression method " +
@@ -348,6 +357,16 @@ Expected<NpyView> openEntry(const ZipEntry &entry, StringRef path) {
   std::string label = (path + ":" + entry.name).str();
   if (entry.method == 0)
     return parseNpy(entry.compressed, label);
+  // Deflate expands at most ~1032:1; a larger declared size (or one above
+  // the tensor cap) is refused before anything is allocated.
+  uint64_t limit = std::min<uint64_t>(
+      kMaxTensorBytes, 1032 * uint64_t(entry.compressed.size()) + 1024);
+  if (entry.size > limit)
+    return dataError(
+        "'" + label + "': the entry declares " + llvm::Twine(entry.size) +
+        " uncompressed bytes, more than " +
+        llvm::Twine(entry.compressed.size()) +
+        " deflated bytes can hold (limit " + llvm::Twine(limit) + ")");
   auto owned = std::make_shared<std::vector<char>>(entry.size);
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)

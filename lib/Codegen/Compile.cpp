@@ -1,6 +1,7 @@
 //===- Compile.cpp - from the LLVM dialect to machine code ----------------===//
 
 #include "quantc/Codegen/Compile.h"
+#include "quantc/Support/CheckedMath.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -159,6 +160,7 @@ llvm::Expected<std::string> quantc::makeHeader(llvm::StringRef name,
      << "#define QUANTC_MODEL_" << upper << "_H\n\n"
      << "#include <stddef.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  std::string badShape;
   auto emitTable = [&](llvm::StringRef kind, llvm::StringRef key) {
     const llvm::json::Array *list = root->getArray(key);
     os << "#define " << name << "_NUM_" << kind << "S " << list->size() << "\n";
@@ -166,16 +168,20 @@ llvm::Expected<std::string> quantc::makeHeader(llvm::StringRef name,
       const llvm::json::Object *t = v.getAsObject();
       std::string prefix = llvm::formatv("{0}_{1}{2}_", name, kind, i).str();
       const llvm::json::Array *shape = t->getArray("shape");
-      int64_t numel = 1;
+      std::optional<int64_t> numel = 1;
       std::string dims;
       for (auto [j, d] : llvm::enumerate(*shape)) {
-        numel *= *d.getAsInteger();
-        dims += (j ? ", " : "") + std::to_string(*d.getAsInteger());
+        int64_t dim = d.getAsInteger().value_or(-1);
+        numel = numel ? checkedMul(*numel, dim) : numel;
+        dims += (j ? ", " : "") + std::to_string(dim);
       }
+      if (!numel && badShape.empty())
+        badShape = prefix + "SHAPE {" + dims + "}";
       os << "#define " << prefix << "NAME \"" << *t->getString("name") << "\"\n"
          << "#define " << prefix << "RANK " << shape->size() << "\n"
          << "#define " << prefix << "SHAPE {" << dims << "}\n"
-         << "#define " << prefix << "SIZE " << numel << " /* elements */\n"
+         << "#define " << prefix << "SIZE " << numel.value_or(0)
+         << " /* elements */\n"
          << "#define " << prefix << "DTYPE \"" << *t->getString("dtype")
          << "\"\n";
     }
@@ -183,6 +189,11 @@ llvm::Expected<std::string> quantc::makeHeader(llvm::StringRef name,
   };
   emitTable("INPUT", "inputs");
   emitTable("OUTPUT", "outputs");
+  if (!badShape.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the header's %s has no valid element "
+                                   "count (negative or overflowing)",
+                                   badShape.c_str());
   if (std::optional<int64_t> ws = root->getInteger("workspace_size"))
     os << "/* Bytes of the workspace " << name
        << "_run_with_workspace needs (= " << name

@@ -214,6 +214,34 @@ int linkShared(llvm::StringRef object, llvm::StringRef output,
               triple.str() + " (tried " + llvm::join(candidates, ", ") + ")");
 }
 
+/// Warns, naming them, about tensors whose calibration saw a single value
+/// (all-zero or constant data): their quantized codes carry nothing, which
+/// usually means the calibration data is not representative.
+void warnDegenerateRanges(const CalibrationTable &table) {
+  std::vector<std::string> names;
+  for (const std::string &name : table.order) {
+    auto stats = table.stats.find(name);
+    bool constant =
+        stats != table.stats.end()
+            ? stats->second.count > 0 && stats->second.min == stats->second.max
+            : table.ranges.lookup(name).min == table.ranges.lookup(name).max;
+    if (constant)
+      names.push_back(name);
+  }
+  if (names.empty())
+    return;
+  std::string list;
+  for (size_t i = 0; i < names.size() && i < 8; ++i)
+    list += (i ? ", '" : "'") + names[i] + "'";
+  if (names.size() > 8)
+    list += ", ... (" + std::to_string(names.size() - 8) + " more)";
+  llvm::errs() << "quantc: warning: calibration saw a single value for "
+               << names.size() << " of " << table.order.size() << " tensors ("
+               << list
+               << "): all-zero or constant calibration data makes their "
+                  "int8 ranges degenerate; check --calibration-data\n";
+}
+
 int compile() {
   bool clustering = weightClusters.getNumOccurrences() > 0;
   if (clustering && (weightClusters < 16 || weightClusters > 256))
@@ -224,6 +252,22 @@ int compile() {
                 "combined with int8 quantization: add --precision fp32");
   if (!clustering && clusterGranularity.getNumOccurrences())
     return fail("--cluster-granularity needs --weight-clusters K");
+
+  // The target is checked before any work: an unknown or unsupported one
+  // would otherwise fail (or abort inside LLVM) after calibration.
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
+  if (emit != Emit::MLIR) {
+    auto tm = createTargetMachine({targetTriple, targetCPU, targetAttrs});
+    if (!tm)
+      return fail(llvm::toString(tm.takeError()));
+    const llvm::Triple &triple = (*tm)->getTargetTriple();
+    if (triple.getArch() != llvm::Triple::x86_64 &&
+        triple.getArch() != llvm::Triple::aarch64)
+      return fail("--target '" + triple.str() +
+                  "' is not supported: quantc generates code for x86_64 "
+                  "and aarch64 only");
+    targetMachine = std::move(*tm);
+  }
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -301,6 +345,12 @@ int compile() {
       return 1;
   }
 
+  // Non-finite weights have no int8 code: refuse them by name rather than
+  // fail later on a derived quantity (multiplier, bias range).
+  if (precision == Precision::Int8 && !prequantized &&
+      failed(qc::verifyFiniteWeights(*module)))
+    return 1;
+
   // qc-quantize-pipeline with the options every mode shares.
   auto runQuantizePipeline =
       [&](QuantizePipelineOptions &options) -> LogicalResult {
@@ -371,6 +421,7 @@ int compile() {
       auto loaded = readCalibrationFile(calibFile);
       if (!loaded)
         return fail(llvm::toString(loaded.takeError()));
+      warnDegenerateRanges(*loaded);
       bool methodGiven = calibrationMethod.getNumOccurrences() ||
                          percentile.getNumOccurrences() ||
                          movingAverageConstant.getNumOccurrences();
@@ -403,6 +454,7 @@ int compile() {
       calibrationTimer.stop();
       if (!calibrated)
         return fail(llvm::toString(calibrated.takeError()));
+      warnDegenerateRanges(*calibrated);
       table = std::move(*calibrated);
     }
     if (table) {
@@ -440,9 +492,7 @@ int compile() {
     return 0;
   }
 
-  auto tm = createTargetMachine({targetTriple, targetCPU, targetAttrs});
-  if (!tm)
-    return fail(llvm::toString(tm.takeError()));
+  std::unique_ptr<llvm::TargetMachine> *tm = &targetMachine;
   PassManager lower(&context);
   if (failed(applyCLOptions(lower)))
     return 1;

@@ -197,7 +197,9 @@ Value RequantPlan::requantize(OpBuilder &b, Location loc, Value acc,
             return v;
           return arith::ExtSIOp::create(nb, l, work, v);
         };
-        Value v = arith::MulIOp::create(nb, l, widen(args[0]), widen(args[1]));
+        Value acc = widen(args[0]);
+        Value multiplier = widen(args[1]);
+        Value v = arith::MulIOp::create(nb, l, acc, multiplier);
         v = roundingShift(nb, l, v, widen(args[2]));
         v = arith::AddIOp::create(nb, l, v, constI(nb, l, work, zp));
         return clampToStorage(nb, l, v, lo, hi, storage);

@@ -74,12 +74,14 @@ struct LowerCodebookLookup : OpConversionPattern<CodebookLookupOp> {
           RankedTensorType::get({n / 2, 2}, f32),
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             Value half = linalg::IndexOp::create(b, l, 1);
-            Value shift = arith::MulIOp::create(
-                b, l, arith::IndexCastUIOp::create(b, l, i8, half),
-                constI(b, l, i8, 4));
-            Value code = arith::AndIOp::create(
-                b, l, arith::ShRUIOp::create(b, l, args[0], shift),
-                constI(b, l, i8, 15));
+            // Named locals: the order of creation must not depend on the
+            // C++ compiler's order of evaluating arguments.
+            Value halfI8 = arith::IndexCastUIOp::create(b, l, i8, half);
+            Value four = constI(b, l, i8, 4);
+            Value shift = arith::MulIOp::create(b, l, halfI8, four);
+            Value shifted = arith::ShRUIOp::create(b, l, args[0], shift);
+            Value mask = constI(b, l, i8, 15);
+            Value code = arith::AndIOp::create(b, l, shifted, mask);
             return lookup(b, l, code, [&]() -> Value {
               Value byte = linalg::IndexOp::create(b, l, 0);
               Value twice = arith::ShLIOp::create(
@@ -100,9 +102,9 @@ struct LowerCodebookLookup : OpConversionPattern<CodebookLookupOp> {
             Value odd = arith::IndexCastUIOp::create(
                 b, l, i8, arith::AndIOp::create(b, l, pos, one));
             Value shift = arith::MulIOp::create(b, l, odd, constI(b, l, i8, 4));
-            Value code = arith::AndIOp::create(
-                b, l, arith::ShRUIOp::create(b, l, byte, shift),
-                constI(b, l, i8, 15));
+            Value shifted = arith::ShRUIOp::create(b, l, byte, shift);
+            Value mask = constI(b, l, i8, 15);
+            Value code = arith::AndIOp::create(b, l, shifted, mask);
             return lookup(b, l, code, [&] { return pos; });
           });
     }

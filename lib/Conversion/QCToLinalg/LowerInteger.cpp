@@ -157,12 +157,14 @@ struct LowerMatMulInteger : OpConversionPattern<MatMulIntegerOp> {
             ValueRange{adaptor.getLhs(), adaptor.getRhs(), azp, bzp}, init,
             maps, its,
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value a =
-                  arith::SubIOp::create(b, l, extend(b, l, i32, args[0], au),
-                                        extend(b, l, i32, args[2], au));
-              Value w =
-                  arith::SubIOp::create(b, l, extend(b, l, i32, args[1], bu),
-                                        extend(b, l, i32, args[3], bu));
+              // Named locals: the order of creation must not depend on the
+              // C++ compiler's order of evaluating arguments.
+              Value a32 = extend(b, l, i32, args[0], au);
+              Value azp32 = extend(b, l, i32, args[2], au);
+              Value a = arith::SubIOp::create(b, l, a32, azp32);
+              Value w32 = extend(b, l, i32, args[1], bu);
+              Value bzp32 = extend(b, l, i32, args[3], bu);
+              Value w = arith::SubIOp::create(b, l, w32, bzp32);
               Value sum = arith::AddIOp::create(
                   b, l, args[4], arith::MulIOp::create(b, l, a, w));
               linalg::YieldOp::create(b, l, sum);
@@ -204,8 +206,9 @@ struct LowerConvInteger : OpConversionPattern<ConvIntegerOp> {
         rewriter, loc, ValueRange{adaptor.getWeight(), wzp},
         {rewriter.getMultiDimIdentityMap(rank), wzpMap}, wt.clone(i16),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          return arith::SubIOp::create(b, l, extend(b, l, i16, args[0], wu),
-                                       extend(b, l, i16, args[1], wu));
+          Value w16 = extend(b, l, i16, args[0], wu);
+          Value zp16 = extend(b, l, i16, args[1], wu);
+          return arith::SubIOp::create(b, l, w16, zp16);
         });
     ArrayRef<int64_t> pads = op.getPads();
     SmallVector<int64_t> low(2, 0), high(2, 0);

@@ -204,9 +204,11 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value acc,
                   nb, l, args[2],
                   arith::MulFOp::create(nb, l, args[0], args[1]));
             } else {
-              Value p = arith::MulIOp::create(
-                  nb, l, arith::ExtSIOp::create(nb, l, accType, args[0]),
-                  arith::ExtSIOp::create(nb, l, accType, args[1]));
+              // Named locals: creation order must not depend on the
+              // compiler's order of evaluating arguments.
+              Value lhs = arith::ExtSIOp::create(nb, l, accType, args[0]);
+              Value rhs = arith::ExtSIOp::create(nb, l, accType, args[1]);
+              Value p = arith::MulIOp::create(nb, l, lhs, rhs);
               sum = arith::AddIOp::create(nb, l, args[2], p);
             }
             linalg::YieldOp::create(nb, l, sum);
@@ -506,9 +508,13 @@ Value unaryBody(OpBuilder &b, Location l, UnaryKind kind, Value x, float alpha,
   auto add = [&](Value a, Value v) {
     return arith::AddFOp::create(b, l, a, v);
   };
+  // Ops are created in named locals, in a fixed order: as nested
+  // arguments their order would be the C++ compiler's argument evaluation
+  // order (g++ and clang differ).
   auto clamp01 = [&](Value v) {
-    return arith::MinimumFOp::create(
-        b, l, arith::MaximumFOp::create(b, l, v, c(0)), c(1));
+    Value lo = arith::MaximumFOp::create(b, l, v, c(0));
+    Value one = c(1);
+    return arith::MinimumFOp::create(b, l, lo, one);
   };
   auto isNeg = [&](Value v) {
     return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, c(0));
@@ -526,39 +532,60 @@ Value unaryBody(OpBuilder &b, Location l, UnaryKind kind, Value x, float alpha,
     return math::SqrtOp::create(b, l, x);
   case UnaryKind::Reciprocal:
     return arith::DivFOp::create(b, l, c(1), x);
-  case UnaryKind::Sigmoid:
-    return arith::DivFOp::create(
-        b, l, c(1), add(c(1), exp(arith::NegFOp::create(b, l, x))));
+  case UnaryKind::Sigmoid: {
+    Value one = c(1);
+    Value onePlus = c(1);
+    Value e = exp(arith::NegFOp::create(b, l, x));
+    return arith::DivFOp::create(b, l, one, add(onePlus, e));
+  }
   case UnaryKind::Tanh:
     return math::TanhOp::create(b, l, x);
   case UnaryKind::Erf:
     return math::ErfOp::create(b, l, x);
   case UnaryKind::Gelu: {
     Value e = math::ErfOp::create(b, l, mul(x, c(M_SQRT1_2)));
-    return mul(mul(x, c(0.5)), add(c(1), e));
+    Value half = mul(x, c(0.5));
+    return mul(half, add(c(1), e));
   }
   case UnaryKind::GeluTanh: {
     Value x3 = mul(mul(x, x), x);
-    Value inner = mul(c(0.7978845608028654), add(x, mul(c(0.044715), x3)));
-    return mul(mul(x, c(0.5)), add(c(1), math::TanhOp::create(b, l, inner)));
+    Value k = c(0.7978845608028654);
+    Value cubic = mul(c(0.044715), x3);
+    Value inner = mul(k, add(x, cubic));
+    Value half = mul(x, c(0.5));
+    Value one = c(1);
+    Value t = math::TanhOp::create(b, l, inner);
+    return mul(half, add(one, t));
   }
-  case UnaryKind::HardSigmoid:
-    return clamp01(add(mul(x, c(alpha)), c(beta)));
-  case UnaryKind::HardSwish:
-    return mul(x, clamp01(add(mul(x, c(1.0 / 6.0)), c(0.5))));
-  case UnaryKind::LeakyRelu:
-    return arith::SelectOp::create(b, l, isNeg(x), mul(x, c(alpha)), x);
-  case UnaryKind::Clip:
-    return arith::MinimumFOp::create(
-        b, l, arith::MaximumFOp::create(b, l, x, c(alpha)), c(beta));
+  case UnaryKind::HardSigmoid: {
+    Value scaled = mul(x, c(alpha));
+    return clamp01(add(scaled, c(beta)));
+  }
+  case UnaryKind::HardSwish: {
+    Value scaled = mul(x, c(1.0 / 6.0));
+    return mul(x, clamp01(add(scaled, c(0.5))));
+  }
+  case UnaryKind::LeakyRelu: {
+    Value neg = isNeg(x);
+    Value scaled = mul(x, c(alpha));
+    return arith::SelectOp::create(b, l, neg, scaled, x);
+  }
+  case UnaryKind::Clip: {
+    Value lo = arith::MaximumFOp::create(b, l, x, c(alpha));
+    Value hi = c(beta);
+    return arith::MinimumFOp::create(b, l, lo, hi);
+  }
   case UnaryKind::Elu: {
-    Value neg = mul(c(alpha), math::ExpM1Op::create(b, l, x));
+    Value a = c(alpha);
+    Value neg = mul(a, math::ExpM1Op::create(b, l, x));
     return arith::SelectOp::create(b, l, isNeg(x), neg, x);
   }
   case UnaryKind::Selu: {
-    Value neg = mul(c(alpha), math::ExpM1Op::create(b, l, x));
+    Value a = c(alpha);
+    Value neg = mul(a, math::ExpM1Op::create(b, l, x));
     Value le = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, x, c(0));
-    return mul(c(beta), arith::SelectOp::create(b, l, le, neg, x));
+    Value scale = c(beta);
+    return mul(scale, arith::SelectOp::create(b, l, le, neg, x));
   }
   case UnaryKind::Softplus: {
     // max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|.
@@ -566,9 +593,11 @@ Value unaryBody(OpBuilder &b, Location l, UnaryKind kind, Value x, float alpha,
     Value t = math::Log1pOp::create(b, l, exp(arith::NegFOp::create(b, l, a)));
     return add(arith::MaximumFOp::create(b, l, x, c(0)), t);
   }
-  case UnaryKind::Softsign:
-    return arith::DivFOp::create(b, l, x,
-                                 add(c(1), math::AbsFOp::create(b, l, x)));
+  case UnaryKind::Softsign: {
+    Value one = c(1);
+    Value a = math::AbsFOp::create(b, l, x);
+    return arith::DivFOp::create(b, l, x, add(one, a));
+  }
   }
   llvm_unreachable("unknown unary kind");
 }
@@ -625,8 +654,9 @@ Value powBody(OpBuilder &b, Location l, Value x, Value y,
       b, l, isInt, signedR, c(std::numeric_limits<double>::quiet_NaN()));
   Value res = arith::SelectOp::create(
       b, l, cmp(arith::CmpFPredicate::OLT, x, c(0)), negResult, r);
-  return arith::SelectOp::create(b, l, cmp(arith::CmpFPredicate::OEQ, y, c(0)),
-                                 c(1), res);
+  Value isZero = cmp(arith::CmpFPredicate::OEQ, y, c(0));
+  Value one = c(1);
+  return arith::SelectOp::create(b, l, isZero, one, res);
 }
 
 struct LowerBinary : OpConversionPattern<BinaryOp> {
@@ -1002,11 +1032,12 @@ struct LowerSlice : OpConversionPattern<SliceOp> {
         rewriter, loc, adaptor.getInput(), type, {}, {},
         [&](OpBuilder &b, Location l, ValueRange outIdx, ValueRange) {
           SmallVector<Value> idx;
-          for (int64_t i = 0; i < type.getRank(); ++i)
-            idx.push_back(arith::AddIOp::create(
-                b, l, constIdx(b, l, offsets[i]),
-                arith::MulIOp::create(b, l, outIdx[i],
-                                      constIdx(b, l, steps[i]))));
+          for (int64_t i = 0; i < type.getRank(); ++i) {
+            Value offset = constIdx(b, l, offsets[i]);
+            Value step = constIdx(b, l, steps[i]);
+            Value scaled = arith::MulIOp::create(b, l, outIdx[i], step);
+            idx.push_back(arith::AddIOp::create(b, l, offset, scaled));
+          }
           return idx;
         });
     rewriter.replaceOp(op, out);

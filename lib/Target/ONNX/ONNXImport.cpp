@@ -10,6 +10,7 @@
 
 #include "quantc/Target/ONNX/ONNXImport.h"
 #include "quantc/Dialect/QC/IR/QC.h"
+#include "quantc/Support/CheckedMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -47,12 +48,9 @@ struct ConstTensor {
   std::vector<int64_t> ints; // for integer and bool tensors
   bool isFloat = true;
   int32_t dataType = 0; // the onnx::TensorProto data type, when known
-  int64_t numElements() const {
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    return n;
-  }
+  /// The element count; shapes are checked (checkShape) before a
+  /// ConstTensor is filled, so the product cannot overflow here.
+  int64_t numElements() const { return checkedNumElements(shape).value_or(0); }
   double at(int64_t i) const { return isFloat ? floats[i] : ints[i]; }
   static ConstTensor ofInts(std::vector<int64_t> shape,
                             std::vector<int64_t> values) {
@@ -65,6 +63,15 @@ struct ConstTensor {
 };
 
 using Shape = SmallVector<int64_t>;
+
+/// The newest default-domain opset whose operator forms the importer knows
+/// (opset 18 moved the `axes` of reductions and Pad to inputs).
+static constexpr int64_t kMaxOpset = 18;
+
+/// Kernel sizes, strides, dilations and pads must stay below this, so that
+/// the window arithmetic (products of two of them plus a dimension) cannot
+/// overflow 64 bits.
+static constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
 
 /// The description of 8-bit graph inputs (argument attribute) and outputs
 /// (function attribute, one dictionary per output, empty for float ones)
@@ -200,11 +207,51 @@ private:
     return axis < 0 ? axis + rank : axis;
   }
 
+  /// Fails, naming `what`, unless every dimension of `shape` is >= 0 and
+  /// its element count fits kMaxTensorElements: run before any arithmetic
+  /// on or allocation for a shape that comes from the file.
+  LogicalResult checkShape(ArrayRef<int64_t> shape, const Twine &what) {
+    for (auto [i, d] : llvm::enumerate(shape))
+      if (d < 0) {
+        error() << what << " has negative dimension " << d << " at index " << i;
+        return failure();
+      }
+    std::optional<int64_t> n = checkedNumElements(shape);
+    if (!n || *n > kMaxTensorElements) {
+      error() << what << " has " << shape.size() << " dimensions whose "
+              << "element count " << (n ? "exceeds " : "overflows (limit ")
+              << kMaxTensorElements << (n ? "" : ")");
+      return failure();
+    }
+    return success();
+  }
+  /// Fails unless kernel sizes, strides and dilations are all >= 1.
+  LogicalResult checkWindow(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations) {
+    auto check = [&](ArrayRef<int64_t> v, StringRef name) {
+      for (int64_t x : v)
+        if (x < 1 || x >= kMaxWindowValue) {
+          error() << name << " entries must be in [1, " << kMaxWindowValue
+                  << "), got " << x;
+          return failure();
+        }
+      return success();
+    };
+    return success(succeeded(check(kernel, "kernel_shape")) &&
+                   succeeded(check(strides, "strides")) &&
+                   succeeded(check(dilations, "dilations")));
+  }
+
   LogicalResult define(Value v, int output = 0) {
+    if (auto t = dyn_cast<RankedTensorType>(v.getType()))
+      if (failed(checkShape(t.getShape(), "the result")))
+        return failure();
     values[node->output(output)] = v;
     return success();
   }
   LogicalResult defineConst(ConstTensor c, int output = 0) {
+    if (failed(checkShape(c.shape, "the constant result")))
+      return failure();
     constants[node->output(output)] = std::move(c);
     return success();
   }
@@ -324,13 +371,20 @@ private:
 
 FailureOr<ConstTensor> Importer::readTensor(const onnx::TensorProto &t) {
   ConstTensor c;
-  for (int64_t d : t.dims())
-    c.shape.push_back(d);
-  int64_t n = c.numElements();
   auto fail = [&](const Twine &what) {
     emitError(fileLoc) << "tensor '" << t.name() << "': " << what;
     return failure();
   };
+  for (auto [i, d] : llvm::enumerate(t.dims())) {
+    if (d < 0)
+      return fail("dimension " + Twine(i) + " is negative (" + Twine(d) + ")");
+    c.shape.push_back(d);
+  }
+  // Elements are held as int64 or float: 8 bytes bounds both.
+  if (!checkedByteSize(c.shape, 8))
+    return fail("its element count overflows or exceeds the limit of " +
+                Twine(kMaxTensorBytes / 8) + " elements");
+  int64_t n = c.numElements();
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return fail("external data is not supported");
   c.dataType = t.data_type();
@@ -647,6 +701,8 @@ LogicalResult Importer::foldConstantNode(bool &folded) {
   if (op == "ConstantOfShape") {
     ConstTensor r;
     r.shape.assign(cs[0]->ints.begin(), cs[0]->ints.end());
+    if (failed(checkShape(r.shape, "the requested shape")))
+      return failure();
     float fill = 0;
     r.isFloat = true;
     if (const onnx::AttributeProto *v = attr("value")) {
@@ -665,10 +721,15 @@ LogicalResult Importer::foldConstantNode(bool &folded) {
   }
   if (op == "Range") {
     double start = cs[0]->at(0), limit = cs[1]->at(0), delta = cs[2]->at(0);
-    if (delta == 0)
-      return error() << "delta is zero";
-    int64_t n = std::max<int64_t>(
-        static_cast<int64_t>(std::ceil((limit - start) / delta)), 0);
+    if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
+        !std::isfinite(delta))
+      return error() << "start, limit and delta must be finite, delta "
+                        "non-zero";
+    double count = std::max(std::ceil((limit - start) / delta), 0.0);
+    if (!(count <= double(kMaxTensorElements)))
+      return error() << "the range has " << count << " elements (limit "
+                     << kMaxTensorElements << ")";
+    int64_t n = static_cast<int64_t>(count);
     ConstTensor r;
     r.isFloat = cs[0]->isFloat;
     r.shape = {n};
@@ -685,6 +746,8 @@ LogicalResult Importer::foldConstantNode(bool &folded) {
     ConstTensor shape;
     shape.isFloat = cs[0]->isFloat;
     shape.shape.assign(cs[1]->ints.begin(), cs[1]->ints.end());
+    if (failed(checkShape(shape.shape, "the requested shape")))
+      return failure();
     (shape.isFloat ? (void)shape.floats.assign(shape.numElements(), 0)
                    : shape.ints.assign(shape.numElements(), 0));
     auto r = broadcastConst(*cs[0], shape, cs[0]->isFloat,
@@ -1067,6 +1130,10 @@ FailureOr<Shape> Importer::resolvePads(ArrayRef<int64_t> inSpatial,
       error() << "negative pads are not supported";
       return failure();
     }
+    if (llvm::any_of(pads, [](int64_t v) { return v >= kMaxWindowValue; })) {
+      error() << "pads must be below " << kMaxWindowValue;
+      return failure();
+    }
     return pads;
   }
   if (autoPad == "VALID")
@@ -1103,6 +1170,9 @@ FailureOr<Importer::ConvGeometry> Importer::convGeometry(ArrayRef<int64_t> xs,
     error() << "strides and dilations must have " << s << " entries";
     return failure();
   }
+  if (failed(checkWindow(ArrayRef<int64_t>(ws).drop_front(2), g.strides,
+                         g.dilations)))
+    return failure();
   if (std::optional<Shape> ks = attrInts("kernel_shape"))
     if (ArrayRef<int64_t>(*ks) != ws.drop_front(2)) {
       error() << "kernel_shape does not match the weight shape";
@@ -1206,9 +1276,21 @@ LogicalResult Importer::importConvTranspose(Location loc) {
                    << " entries";
   if (group < 1 || xs[1] % group || ws[0] != xs[1])
     return error() << "weight must be [C, F / group, ...] with C = " << xs[1];
+  if (failed(
+          checkWindow(ArrayRef<int64_t>(ws).drop_front(2), strides, dilations)))
+    return failure();
+  for (int64_t p : outPad)
+    if (p < 0 || p >= kMaxWindowValue)
+      return error() << "output_padding entry " << p << " is out of range";
   Shape pads(2 * s, 0);
   std::string autoPad = attrString("auto_pad", "NOTSET");
   std::optional<Shape> outputShape = attrInts("output_shape");
+  if (outputShape && ((int64_t)outputShape->size() < s ||
+                      llvm::any_of(*outputShape, [](int64_t d) {
+                        return d < 1 || d >= kMaxWindowValue;
+                      })))
+    return error() << "output_shape must have " << s
+                   << " positive spatial entries";
   auto fullSize = [&](int64_t i) {
     return strides[i] * (xs[2 + i] - 1) + outPad[i] +
            dilations[i] * (ws[2 + i] - 1) + 1;
@@ -1229,12 +1311,21 @@ LogicalResult Importer::importConvTranspose(Location loc) {
   } else if (autoPad == "NOTSET") {
     if (std::optional<Shape> p = attrInts("pads"))
       pads = *p;
+    if ((int64_t)pads.size() != 2 * s || llvm::any_of(pads, [](int64_t v) {
+          return v < 0 || v >= kMaxWindowValue;
+        }))
+      return error() << "pads must have " << 2 * s << " entries in [0, "
+                     << kMaxWindowValue << ")";
   } else if (autoPad != "VALID") {
     return error() << "unknown auto_pad '" << autoPad << "'";
   }
   Shape out = {xs[0], ws[1] * group};
-  for (int64_t i = 0; i < s; ++i)
+  for (int64_t i = 0; i < s; ++i) {
     out.push_back(fullSize(i) - pads[i] - pads[s + i]);
+    if (out.back() <= 0)
+      return error() << "spatial dimension " << i << " is empty after the "
+                     << "transposed convolution";
+  }
   Value bias;
   if (node->input_size() > 2 && !node->input(2).empty())
     bias = in[2];
@@ -1271,6 +1362,8 @@ LogicalResult Importer::importPool(Location loc) {
     dilations = attrInts("dilations").value_or(dilations);
     if ((int64_t)strides.size() != s || (int64_t)dilations.size() != s)
       return error() << "strides and dilations must have " << s << " entries";
+    if (failed(checkWindow(kernel, strides, dilations)))
+      return failure();
     if (attrInt("storage_order", 0) != 0)
       return error() << "storage_order = 1 is not supported";
     ceil = attrInt("ceil_mode", 0) != 0;
@@ -1523,7 +1616,10 @@ LogicalResult Importer::importShapeOp(Location loc) {
       }
       if (target[i] < 0)
         return error() << "negative dimension " << target[i];
-      known *= target[i];
+      std::optional<int64_t> product = checkedMul(known, target[i]);
+      if (!product)
+        return error() << "the target shape's element count overflows";
+      known = *product;
     }
     if (inferred >= 0) {
       if (known == 0 || total % known != 0)
@@ -1591,9 +1687,13 @@ LogicalResult Importer::importDataMovement(Location loc) {
     if ((int64_t)perm.size() != rank)
       return error() << "perm must have " << rank << " entries";
     Shape out;
+    SmallVector<bool> seen(rank, false);
     for (int64_t p : perm) {
       if (p < 0 || p >= rank)
         return error() << "perm entry " << p << " is out of range";
+      if (seen[p])
+        return error() << "perm entry " << p << " appears twice";
+      seen[p] = true;
       out.push_back(xs[p]);
     }
     return define(qc::TransposeOp::create(builder, loc, f32Tensor(out), x,
@@ -1621,6 +1721,8 @@ LogicalResult Importer::importDataMovement(Location loc) {
     Shape pads = **padsOr;
     if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
       return error() << "negative pads (cropping) are not supported";
+    if (llvm::any_of(pads, [](int64_t p) { return p >= kMaxWindowValue; }))
+      return error() << "pads must be below " << kMaxWindowValue;
     float value = attrFloat("value", 0.0f);
     if (opset >= 11 && node->input_size() > 2 && !node->input(2).empty()) {
       const ConstTensor *c = constInput(2);
@@ -1747,6 +1849,12 @@ LogicalResult Importer::importDataMovement(Location loc) {
     if (const ConstTensor *c = constInput(1)) {
       if (c->isFloat)
         return error() << "indices must be integers";
+      // Constant indices are checked here; ONNX leaves out-of-range ones
+      // undefined, and the lowering would clamp them silently.
+      for (int64_t i : c->ints)
+        if (i < -xs[*axis] || i >= xs[*axis])
+          return error() << "index " << i << " is out of range for axis "
+                         << *axis << " of size " << xs[*axis];
       idx = materialize(*c, locFor(node->input(1)));
       is.assign(c->shape.begin(), c->shape.end());
     } else {
@@ -2632,6 +2740,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
+  if (opset > kMaxOpset) {
+    emitError(fileLoc) << "the model imports ONNX opset " << opset
+                       << "; quantc supports opsets up to " << kMaxOpset;
+    return nullptr;
+  }
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   for (const auto &init : graph.initializer()) {
@@ -2734,6 +2847,15 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
         }
         shape.push_back(d.dim_value());
       }
+    }
+    std::optional<int64_t> count = checkedNumElements(shape);
+    if (!count || *count > kMaxTensorElements) {
+      emitError(fileLoc) << "graph input '" << input.name() << "' has "
+                         << shape.size() << " dimensions whose element count "
+                         << (count ? "exceeds the limit of "
+                                   : "overflows 64 bits (limit ")
+                         << kMaxTensorElements << (count ? "" : ")");
+      return nullptr;
     }
     argTypes.push_back(RankedTensorType::get(shape, elementType));
     argNames.push_back(input.name());

@@ -438,3 +438,22 @@ func.func @gather_axis(%t: tensor<10x4xf32>, %i: tensor<3xi64>) -> tensor<3x4xf3
   %0 = qc.gather %t, %i {axis = 2 : i64} : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// Upstream's !quant.uniform verifier accepts a NaN scale; every qc op
+// rejects it (and infinite or non-positive ones).
+!q = !quant.uniform<i8:f32, 0x7FF8000000000000:0>
+func.func @nan_scale(%x: tensor<1x2x4x4x!q>) -> tensor<1x2x2x2x!q> {
+  // expected-error @below {{operand #0 has quantization scale nan; scales must be finite and positive}}
+  %0 = qc.pool <max> %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x4x4x!q>) -> tensor<1x2x2x2x!q>
+  return %0 : tensor<1x2x2x2x!q>
+}
+
+// -----
+
+func.func @pool_kernel_zero(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x9x9xf32> {
+  // expected-error @below {{kernel sizes must be positive}}
+  %0 = qc.pool <max> %x {kernel = array<i64: 0, 0>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x8x8xf32>) -> tensor<1x2x9x9xf32>
+  return %0 : tensor<1x2x9x9xf32>
+}

@@ -13,6 +13,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qc;
@@ -64,6 +66,24 @@ std::string quantc::qc::getTensorName(Value value) {
     return WalkResult::advance();
   });
   return result;
+}
+
+LogicalResult quantc::qc::verifyFiniteQuantScales(Operation *op) {
+  auto check = [&](Type type, StringRef what, unsigned index) -> LogicalResult {
+    for (double scale : getQuantScales(getElementTypeOrSelf(type)))
+      if (!std::isfinite(scale) || scale <= 0)
+        return op->emitOpError()
+               << what << " #" << index << " has quantization scale " << scale
+               << "; scales must be finite and positive";
+    return success();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  return success();
 }
 
 bool quantc::qc::isQuantizedTensor(Type type) {
@@ -159,6 +179,38 @@ std::optional<SmallVector<float>> quantc::qc::getConstantFloats(Value value) {
   if (!value || !matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   return getElementValues<float>(attr);
+}
+
+LogicalResult quantc::qc::verifyFiniteWeights(ModuleOp module) {
+  WalkResult walk = module.walk([&](Operation *op) {
+    if (!isa<FullyConnectedOp, ConvOp>(op))
+      return WalkResult::advance();
+    for (unsigned operand = 1; operand < op->getNumOperands(); ++operand) {
+      std::optional<SmallVector<float>> values =
+          getConstantFloats(op->getOperand(operand));
+      if (!values)
+        continue;
+      auto bad =
+          llvm::find_if(*values, [](float v) { return !std::isfinite(v); });
+      if (bad == values->end())
+        continue;
+      std::string name = getTensorName(op->getOperand(operand));
+      std::string opName = getTensorName(op->getResult(0));
+      op->emitError() << (operand == 1 ? "weight" : "bias") << " '"
+                      << (name.empty() ? "<unnamed>" : name) << "' of '"
+                      << (opName.empty() ? "<unnamed>" : opName) << "' holds "
+                      << (std::isnan(*bad) ? "NaN"
+                          : *bad > 0       ? "+Inf"
+                                           : "-Inf")
+                      << " at element " << (bad - values->begin())
+                      << ": int8 quantization needs finite weights and "
+                         "biases (--precision fp32 keeps ONNX's IEEE "
+                         "semantics)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
 }
 
 template <typename T>
@@ -694,6 +746,8 @@ LogicalResult PoolOp::verify() {
     return emitOpError("input and result must have the same rank >= 3");
   if ((int64_t)getKernel().size() != spatial)
     return emitOpError("needs one kernel size per spatial dimension");
+  if (llvm::any_of(getKernel(), [](int64_t k) { return k < 1; }))
+    return emitOpError("kernel sizes must be positive");
   if (failed(verifyWindow(*this, spatial, getStrides(), getDilations(),
                           getPads())))
     return failure();

@@ -29,6 +29,26 @@
 #define GET_ATTRDEF_CLASSES
 #include "quantc/Dialect/QC/IR/QCOpsAttrs.h.inc"
 
+namespace quantc {
+namespace qc {
+/// Fails, naming the value, when a quantized element type of an operand or
+/// result of `op` has a NaN, infinite or non-positive scale.
+mlir::LogicalResult verifyFiniteQuantScales(mlir::Operation *op);
+
+namespace QCOpTrait {
+/// The ODS trait QC_FiniteQuantScales (every qc op).
+template <typename ConcreteType>
+class FiniteQuantScales
+    : public mlir::OpTrait::TraitBase<ConcreteType, FiniteQuantScales> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return verifyFiniteQuantScales(op);
+  }
+};
+} // namespace QCOpTrait
+} // namespace qc
+} // namespace quantc
+
 #define GET_OP_CLASSES
 #include "quantc/Dialect/QC/IR/QCOps.h.inc"
 
@@ -110,6 +130,12 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 /// The value behind a constant float tensor (dense or dense_resource), or
 /// nullopt when `value` is not produced by such a constant.
 std::optional<llvm::SmallVector<float>> getConstantFloats(mlir::Value value);
+
+/// Fails, with an error naming the tensor, the op and the first bad
+/// element, when a constant weight or bias of a qc.fully_connected or
+/// qc.conv in `module` holds NaN or an infinity: int8 quantization has no
+/// code for them (docs/quantization.md, "Non-finite weights").
+mlir::LogicalResult verifyFiniteWeights(mlir::ModuleOp module);
 
 /// The elements of a constant attribute (dense or dense_resource) as
 /// `T`, or nullopt when the attribute holds another element type.

@@ -25,7 +25,9 @@ def QC_Dialect : Dialect {
     The `qc` dialect holds an imported model: a `func.func` of qc ops over
     ranked, statically shaped tensors. Each op accepts either `f32` tensors
     or tensors of upstream `!quant.uniform` element types; the verifier
-    checks that the two kinds are not mixed in one op and that quantized
+    checks that the two kinds are not mixed in one op, that every
+    quantization scale is finite and positive (`QC_FiniteQuantScales`:
+    upstream's type verifier lets a NaN scale through) and that quantized
     operands obey the numerics of docs/quantization.md (symmetric int8
     weights, int32 bias with scale `s_in * s_w`).
 
@@ -40,8 +42,15 @@ def QC_Dialect : Dialect {
   let hasConstantMaterializer = 1;
 }
 
+// Every qc op checks that the `!quant.uniform` types of its operands and
+// results have finite, positive scales: upstream's type verifier lets a NaN
+// scale through.
+def QC_FiniteQuantScales : NativeOpTrait<"FiniteQuantScales"> {
+  let cppNamespace = "::quantc::qc::QCOpTrait";
+}
+
 class QC_Op<string mnemonic, list<Trait> traits = []>
-    : Op<QC_Dialect, mnemonic, traits>;
+    : Op<QC_Dialect, mnemonic, !listconcat(traits, [QC_FiniteQuantScales])>;
 
 //===----------------------------------------------------------------------===//
 // Attributes
