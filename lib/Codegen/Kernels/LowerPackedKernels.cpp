@@ -500,9 +500,9 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
   auto channelBlocksLoop = [&](Value start, int64_t count) {
     if (blocks.full > 0)
       e.loop(0, blocks.full, 1, {}, [&](Value nb, ValueRange) {
-        rowsLoop(e.mul(nb, blocks.fullWidth), blocks.fullWidth,
-                 e.mul(nb, blocks.fullWidth * taps * cp), blocks.fullWidth,
-                 start, count);
+        Value f0 = e.mul(nb, blocks.fullWidth);
+        Value wBase = e.mul(nb, blocks.fullWidth * taps * cp);
+        rowsLoop(f0, blocks.fullWidth, wBase, blocks.fullWidth, start, count);
         return SmallVector<Value>{};
       });
     if (blocks.tailWidth > 0) {

@@ -241,9 +241,11 @@ inline Value forEachIndex(OpBuilder &b, Location loc, int64_t lo, int64_t hi,
                           function_ref<Value(OpBuilder &, Value, Value)> body) {
   if (lo >= hi)
     return acc;
+  Value lower = indexConst(b, loc, lo);
+  Value upper = indexConst(b, loc, hi);
+  Value step = indexConst(b, loc, 1);
   return scf::ForOp::create(
-             b, loc, indexConst(b, loc, lo), indexConst(b, loc, hi),
-             indexConst(b, loc, 1), ValueRange{acc},
+             b, loc, lower, upper, step, ValueRange{acc},
              [&](OpBuilder &nb, Location l, Value iv, ValueRange iter) {
                scf::YieldOp::create(nb, l, body(nb, iv, iter[0]));
              })

@@ -52,13 +52,18 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
   auto addc = [&](OpBuilder &b, Value x, int64_t c) {
     return addIndex(b, loc, x, c);
   };
-  auto forLoop = [&](OpBuilder &b, Value lo, Value hi, int64_t step,
+  // Bounds as integers, materialized here in a fixed order (not as
+  // arguments, whose evaluation order the C++ compiler picks).
+  auto forLoop = [&](OpBuilder &b, int64_t lo, int64_t hi, int64_t step,
                      ValueRange iter,
                      function_ref<SmallVector<Value>(OpBuilder &, Value,
                                                      ValueRange)>
                          body) {
+    Value lower = idx(b, lo);
+    Value upper = idx(b, hi);
+    Value stride = idx(b, step);
     return scf::ForOp::create(
-               b, loc, lo, hi, idx(b, step), iter,
+               b, loc, lower, upper, stride, iter,
                [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
                  scf::YieldOp::create(nb, loc, body(nb, iv, args));
                })
@@ -101,7 +106,7 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
     Value rb = rhsBatched ? bi : idx(b, 0);
     Value lb = lhsBatched ? bi : idx(b, 0);
     SmallVector<Value> sums = llvm::to_vector_of<Value>(forLoop(
-        b, idx(b, 0), idx(b, k), 1, zeros,
+        b, 0, k, 1, zeros,
         [&](OpBuilder &b, Value kk, ValueRange accs) {
           SmallVector<Value> cols;
           for (int64_t v = 0; v < vectors; ++v)
@@ -140,18 +145,18 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
   int64_t full = n / kLanes, tail = n % kLanes;
   int64_t vectors = full % 2 == 0 ? 2 : 1;
   return forLoop(
-      rewriter, idx(rewriter, 0), idx(rewriter, batch), 1, ValueRange{init},
+      rewriter, 0, batch, 1, ValueRange{init},
       [&](OpBuilder &b, Value bi, ValueRange accIn) {
         Value acc = accIn[0];
         auto rowsOf = [&](int64_t lo, int64_t hi, int64_t rows) {
           if (lo >= hi)
             return;
           acc = forLoop(
-              b, idx(b, lo), idx(b, hi), rows, ValueRange{acc},
+              b, lo, hi, rows, ValueRange{acc},
               [&](OpBuilder &b, Value i0, ValueRange a) {
                 Value cur = a[0];
                 if (full > 0)
-                  cur = forLoop(b, idx(b, 0), idx(b, full * kLanes),
+                  cur = forLoop(b, 0, full * kLanes,
                                 vectors * kLanes, ValueRange{cur},
                                 [&](OpBuilder &b, Value j0, ValueRange a2) {
                                   return SmallVector<Value>{tile(

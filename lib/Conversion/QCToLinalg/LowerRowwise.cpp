@@ -210,7 +210,11 @@ Value reduce(OpBuilder &b, Location loc, vector::CombiningKind kind, Value v) {
           b, loc, v, ArrayRef<int64_t>{offset}, ArrayRef<int64_t>{size},
           ArrayRef<int64_t>{1});
     };
-    Value folded = combine(slice(0, h), slice(h, h));
+    // Named locals: the order of ops in the IR must not depend on the C++
+    // compiler's order of evaluating arguments.
+    Value low = slice(0, h);
+    Value high = slice(h, h);
+    Value folded = combine(low, high);
     if (n % 2) {
       Value first = vector::ExtractOp::create(b, loc, folded,
                                               ArrayRef<int64_t>{0});
