@@ -219,6 +219,28 @@ FailureOr<RequantPlan> planWeightedRequant(Operation *op, Value input,
                                            Value weight, Value bias,
                                            Value result);
 
+/// A float constant of `type`: f32, or a vector of f32 (splat).
+inline Value constFLike(OpBuilder &b, Location loc, Type type, double v) {
+  if (auto vt = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(
+        b, loc, vt,
+        DenseElementsAttr::get(vt, b.getF32FloatAttr(static_cast<float>(v))));
+  return constF(b, loc, v);
+}
+
+/// quant.qcast's rule up to the integer conversion: clamp(roundeven(v /
+/// scale) + zp, lo, hi) in float, NaN to `lo` (maxnumf). On f32 scalars
+/// and vectors alike; the callers convert to their integer type.
+inline Value quantizeClamped(OpBuilder &b, Location loc, Value v, double scale,
+                             double zeroPoint, double lo, double hi) {
+  Type t = v.getType();
+  v = arith::DivFOp::create(b, loc, v, constFLike(b, loc, t, scale));
+  v = math::RoundEvenOp::create(b, loc, v);
+  v = arith::AddFOp::create(b, loc, v, constFLike(b, loc, t, zeroPoint));
+  v = arith::MaxNumFOp::create(b, loc, v, constFLike(b, loc, t, lo));
+  return arith::MinNumFOp::create(b, loc, v, constFLike(b, loc, t, hi));
+}
+
 /// An index constant.
 inline Value indexConst(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);

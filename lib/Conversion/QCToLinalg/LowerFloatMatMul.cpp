@@ -69,10 +69,8 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
                })
         .getResults();
   };
-  auto splat = [&](OpBuilder &b, double v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, vecType,
-        DenseElementsAttr::get(vecType, b.getF32FloatAttr(static_cast<float>(v))));
+  auto splat = [&](OpBuilder &b, double v) {
+    return constFLike(b, loc, vecType, v);
   };
   // One tile of `rows` rows at (bi, i0), `vectors` column vectors at j0,
   // the last of them masked when `masked`.
@@ -341,7 +339,8 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
                        RankedTensorType::get({nb, k, ohw}, f32));
     }
     Value lhs = createConstant<float>(
-        rewriter, loc, RangedTensor(f, k, f32), *w, "conv_weight_fk");
+        rewriter, loc, RankedTensorType::get({1, f, k}, f32), *w,
+        "conv_weight_fk");
     Value bias = adaptor.getBias();
     Value result = buildTiledMatmul(
         rewriter, loc, lhs, cols, nb, f, k, ohw, /*lhsBatched=*/false,
@@ -349,10 +348,6 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
         op.getFusedActivation());
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, type));
     return success();
-  }
-
-  static RankedTensorType RangedTensor(int64_t f, int64_t k, Type t) {
-    return RankedTensorType::get({1, f, k}, t);
   }
 };
 

@@ -77,12 +77,6 @@ RowOutput rowOutput(Operation *op) {
   return out;
 }
 
-Value splat(OpBuilder &b, Location loc, VectorType type, double v) {
-  return arith::ConstantOp::create(
-      b, loc, type,
-      DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
-}
-
 /// The row as f32: (code - zp) * scale, the value quant.dcast lowers to.
 Value loadRow(OpBuilder &b, Location loc, const RowInput &in, Value row,
               int64_t length) {
@@ -113,7 +107,8 @@ Value loadRow(OpBuilder &b, Location loc, const RowInput &in, Value row,
           DenseElementsAttr::get(i32,
                                  b.getI32IntegerAttr(in.q.getZeroPoint()))));
   v = arith::SIToFPOp::create(b, loc, f32, v);
-  return arith::MulFOp::create(b, loc, v, splat(b, loc, f32, in.q.getScale()));
+  return arith::MulFOp::create(b, loc, v,
+                               constFLike(b, loc, f32, in.q.getScale()));
 }
 
 /// The f32 row as the result stores it: the codes quant.qcast lowers to
@@ -123,14 +118,9 @@ Value storeValue(OpBuilder &b, Location loc, const RowOutput &out, Value v) {
     return v;
   auto f32 = cast<VectorType>(v.getType());
   quant::UniformQuantizedType q = out.q;
-  v = arith::DivFOp::create(b, loc, v, splat(b, loc, f32, q.getScale()));
-  v = math::RoundEvenOp::create(b, loc, v);
-  v = arith::AddFOp::create(b, loc, v, splat(b, loc, f32, q.getZeroPoint()));
-  // maxnumf maps NaN to the lower bound.
-  v = arith::MaxNumFOp::create(b, loc, v,
-                               splat(b, loc, f32, q.getStorageTypeMin()));
-  v = arith::MinNumFOp::create(b, loc, v,
-                               splat(b, loc, f32, q.getStorageTypeMax()));
+  // The raw codes (unsigned up to 255): through i32.
+  v = quantizeClamped(b, loc, v, q.getScale(), q.getZeroPoint(),
+                      q.getStorageTypeMin(), q.getStorageTypeMax());
   v = arith::FPToSIOp::create(b, loc, f32.clone(b.getI32Type()), v);
   return arith::TruncIOp::create(b, loc, f32.clone(q.getStorageType()), v);
 }

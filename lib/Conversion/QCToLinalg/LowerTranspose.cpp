@@ -219,19 +219,10 @@ struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
     // quant.qcast's rule (LowerQuantizeCast) on a scalar or vector.
     auto quantize = [&](OpBuilder &b, Value v) -> Value {
       Type t = v.getType();
-      auto cst = [&](double c) -> Value {
-        if (auto vt = dyn_cast<VectorType>(t))
-          return arith::ConstantOp::create(
-              b, loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(c)));
-        return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c));
-      };
-      v = arith::DivFOp::create(b, loc, v, cst(scale));
-      v = math::RoundEvenOp::create(b, loc, v);
-      v = arith::AddFOp::create(b, loc, v, cst(st.zeroPoint));
-      v = arith::MaxNumFOp::create(b, loc, v, cst(st.qmin));
-      v = arith::MinNumFOp::create(b, loc, v, cst(st.qmax));
       Type out = isa<VectorType>(t) ? Type(cast<VectorType>(t).clone(i8)) : i8;
-      return arith::FPToSIOp::create(b, loc, out, v);
+      return arith::FPToSIOp::create(
+          b, loc, out,
+          quantizeClamped(b, loc, v, scale, st.zeroPoint, st.qmin, st.qmax));
     };
     auto rowType = VectorType::get({kBlock}, f32);
     int64_t sFull = s / kBlock;

@@ -129,12 +129,8 @@ struct LowerQuantizeCast : OpConversionPattern<quant::QuantizeCastOp> {
         rewriter, loc, adaptor.getInput(),
         {rewriter.getMultiDimIdentityMap(resultType.getRank())}, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value v = arith::DivFOp::create(b, l, args[0], constF(b, l, scale));
-          v = math::RoundEvenOp::create(b, l, v);
-          v = arith::AddFOp::create(b, l, v, constF(b, l, st.zeroPoint));
-          // maxnumf maps NaN to the lower bound.
-          v = arith::MaxNumFOp::create(b, l, v, constF(b, l, st.qmin));
-          v = arith::MinNumFOp::create(b, l, v, constF(b, l, st.qmax));
+          Value v = quantizeClamped(b, l, args[0], scale, st.zeroPoint,
+                                    st.qmin, st.qmax);
           return arith::FPToSIOp::create(b, l, st.type, v);
         });
     rewriter.replaceOp(op, out);
