@@ -35,8 +35,8 @@ int main(void) {
     void *outputs[1] = {logits};
     int status = digits_run_with_workspace(inputs, outputs, workspace);
     if (status != 0) {
-      fprintf(stderr, "digits_run_with_workspace failed on sample %d: %d\n",
-              i, status);
+      fprintf(stderr, "digits_run_with_workspace failed on sample %d: %d\n", i,
+              status);
       free(workspace);
       return 1;
     }

@@ -104,9 +104,9 @@ struct AssignWorkspacePass
             << type;
         return WalkResult::interrupt();
       }
-      LiveRange range{alloc, position[topLevel(body, alloc)], 0,
-                      static_cast<int64_t>(
-                          llvm::alignTo(byteSize(type), kAlignment))};
+      LiveRange range{
+          alloc, position[topLevel(body, alloc)], 0,
+          static_cast<int64_t>(llvm::alignTo(byteSize(type), kAlignment))};
       range.end = range.begin;
       for (Value alias : aliasesOf(alloc.getResult()))
         for (Operation *user : alias.getUsers())

@@ -32,8 +32,7 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect",
-                           "mlir::scf::SCFDialect",
+                           "mlir::math::MathDialect", "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect"];
 }
 

@@ -13,9 +13,9 @@
 
 #include "quantc/Codegen/Kernels.h"
 
-#include <numeric>
 #include "quantc/Codegen/Passes.h"
 #include "quantc/Dialect/QC/IR/QC.h"
+#include <numeric>
 
 namespace quantc {
 #define GEN_PASS_DEF_QCLOWERPACKEDKERNELS
@@ -488,13 +488,13 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
       });
     if (balance) {
       int64_t first = (rows + rest + 1) / 2;
-      emitGemmTile(e, t, g, o, op, e.add(start, main), first, f0, width,
-                   wBase, valid);
+      emitGemmTile(e, t, g, o, op, e.add(start, main), first, f0, width, wBase,
+                   valid);
       emitGemmTile(e, t, g, o, op, e.add(start, main + first),
                    rows + rest - first, f0, width, wBase, valid);
     } else if (main < count) {
-      emitGemmTile(e, t, g, o, op, e.add(start, main), count - main, f0,
-                   width, wBase, valid);
+      emitGemmTile(e, t, g, o, op, e.add(start, main), count - main, f0, width,
+                   wBase, valid);
     }
   };
   auto channelBlocksLoop = [&](Value start, int64_t count) {
@@ -516,11 +516,11 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
   // once per channel block (1024^3: A and B together overflow L2).
   int64_t rowBytes = taps * cp * (t.elementBits / 8);
   int64_t chunk = 0;
-  if (blocks.full + (blocks.tailWidth > 0) > 1 && m * rowBytes > kRowChunkBytes) {
+  if (blocks.full + (blocks.tailWidth > 0) > 1 &&
+      m * rowBytes > kRowChunkBytes) {
     int64_t rowsFull = t.rowsFor(blocks.fullWidth / t.lanes);
-    int64_t rowsTail = blocks.tailWidth > 0
-                           ? t.rowsFor(blocks.tailWidth / t.lanes)
-                           : rowsFull;
+    int64_t rowsTail =
+        blocks.tailWidth > 0 ? t.rowsFor(blocks.tailWidth / t.lanes) : rowsFull;
     int64_t unit = std::lcm(rowsFull, rowsTail);
     chunk = std::max<int64_t>(unit, kRowChunkBytes / rowBytes / unit * unit);
   }
@@ -543,17 +543,17 @@ void lowerGemm(Emitter &e, const KernelTarget &t, qc::PackedConv2DOp op,
 /// qc-pack-weights): `vpdpwssd` accumulates it in one instruction with VNNI,
 /// `vpmaddwd` + `vpaddd` on AVX2; exact, as the products fit in 16 x 16
 /// bits.
-Value depthwiseMac(OpBuilder &b, Location loc, const KernelTarget &t,
-                   Value acc, Value a, Value w) {
+Value depthwiseMac(OpBuilder &b, Location loc, const KernelTarget &t, Value acc,
+                   Value a, Value w) {
   Type accType = acc.getType();
   auto halves = VectorType::get({2 * t.lanes}, b.getI16Type());
   Value a16 = vector::BitCastOp::create(b, loc, halves, a);
   Value w16 = vector::BitCastOp::create(b, loc, halves, w);
   if (t.isa == "avx2") {
     Value pairs =
-        LLVM::CallIntrinsicOp::create(
-            b, loc, accType, b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-            ValueRange{a16, w16})
+        LLVM::CallIntrinsicOp::create(b, loc, accType,
+                                      b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                                      ValueRange{a16, w16})
             .getResult(0);
     return arith::AddIOp::create(b, loc, acc, pairs);
   }

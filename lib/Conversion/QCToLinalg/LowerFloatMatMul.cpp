@@ -54,21 +54,20 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
   };
   // Bounds as integers, materialized here in a fixed order (not as
   // arguments, whose evaluation order the C++ compiler picks).
-  auto forLoop = [&](OpBuilder &b, int64_t lo, int64_t hi, int64_t step,
-                     ValueRange iter,
-                     function_ref<SmallVector<Value>(OpBuilder &, Value,
-                                                     ValueRange)>
-                         body) {
-    Value lower = idx(b, lo);
-    Value upper = idx(b, hi);
-    Value stride = idx(b, step);
-    return scf::ForOp::create(
-               b, loc, lower, upper, stride, iter,
-               [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-                 scf::YieldOp::create(nb, loc, body(nb, iv, args));
-               })
-        .getResults();
-  };
+  auto forLoop =
+      [&](OpBuilder &b, int64_t lo, int64_t hi, int64_t step, ValueRange iter,
+          function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+              body) {
+        Value lower = idx(b, lo);
+        Value upper = idx(b, hi);
+        Value stride = idx(b, step);
+        return scf::ForOp::create(
+                   b, loc, lower, upper, stride, iter,
+                   [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+                     scf::YieldOp::create(nb, loc, body(nb, iv, args));
+                   })
+            .getResults();
+      };
   auto splat = [&](OpBuilder &b, double v) {
     return constFLike(b, loc, vecType, v);
   };
@@ -84,9 +83,9 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
     for (int64_t v = 0; v < vectors; ++v) {
       Value s = splat(b, 0);
       if (biasKind == BiasKind::PerColumn)
-        s = vector::TransferReadOp::create(
-            b, loc, vecType, bias, ValueRange{addc(b, j0, v * kLanes)}, pad,
-            ArrayRef<bool>{inBounds[v]});
+        s = vector::TransferReadOp::create(b, loc, vecType, bias,
+                                           ValueRange{addc(b, j0, v * kLanes)},
+                                           pad, ArrayRef<bool>{inBounds[v]});
       start.push_back(s);
     }
     SmallVector<Value> zeros;
@@ -104,8 +103,7 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
     Value rb = rhsBatched ? bi : idx(b, 0);
     Value lb = lhsBatched ? bi : idx(b, 0);
     SmallVector<Value> sums = llvm::to_vector_of<Value>(forLoop(
-        b, 0, k, 1, zeros,
-        [&](OpBuilder &b, Value kk, ValueRange accs) {
+        b, 0, k, 1, zeros, [&](OpBuilder &b, Value kk, ValueRange accs) {
           SmallVector<Value> cols;
           for (int64_t v = 0; v < vectors; ++v)
             cols.push_back(vector::TransferReadOp::create(
@@ -154,13 +152,12 @@ Value buildTiledMatmul(OpBuilder &rewriter, Location loc, Value lhs, Value rhs,
               [&](OpBuilder &b, Value i0, ValueRange a) {
                 Value cur = a[0];
                 if (full > 0)
-                  cur = forLoop(b, 0, full * kLanes,
-                                vectors * kLanes, ValueRange{cur},
-                                [&](OpBuilder &b, Value j0, ValueRange a2) {
-                                  return SmallVector<Value>{tile(
-                                      b, bi, i0, j0, rows, vectors, false,
-                                      a2[0])};
-                                })[0];
+                  cur = forLoop(
+                      b, 0, full * kLanes, vectors * kLanes, ValueRange{cur},
+                      [&](OpBuilder &b, Value j0, ValueRange a2) {
+                        return SmallVector<Value>{
+                            tile(b, bi, i0, j0, rows, vectors, false, a2[0])};
+                      })[0];
                 if (tail > 0)
                   cur = tile(b, bi, i0, idx(b, full * kLanes), rows, 1, true,
                              cur);
@@ -240,9 +237,9 @@ struct LowerFullyConnectedTiles : OpConversionPattern<FullyConnectedOp> {
     for (int64_t j = 0; j < n; ++j)
       for (int64_t kk = 0; kk < k; ++kk)
         wt[kk * n + j] = (*w)[j * k + kk];
-    Value rhs = createConstant<float>(
-        rewriter, loc, RankedTensorType::get({1, k, n}, f32), wt,
-        "fc_weight_kn");
+    Value rhs = createConstant<float>(rewriter, loc,
+                                      RankedTensorType::get({1, k, n}, f32), wt,
+                                      "fc_weight_kn");
     Value lhs = reshapeTo(rewriter, loc, adaptor.getInput(),
                           RankedTensorType::get({1, m, k}, f32));
     Value result = buildTiledMatmul(
@@ -270,8 +267,7 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
     auto type = op.getType();
     auto xType = cast<RankedTensorType>(adaptor.getInput().getType());
     if (isQuantizedTensor(type) || type.getRank() != 4 ||
-        !type.hasStaticShape() || !xType.hasStaticShape() ||
-        op.getGroup() != 1)
+        !type.hasStaticShape() || !xType.hasStaticShape() || op.getGroup() != 1)
       return rewriter.notifyMatchFailure(op, "not a static 2-D float conv");
     std::optional<SmallVector<float>> w = getConstantFloats(op.getWeight());
     if (!w || (op.getBias() && !getConstantFloats(op.getBias())))
@@ -288,9 +284,9 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
                       pads = op.getPads();
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
-    bool direct = kh == 1 && kw == 1 && llvm::all_of(strides, [](int64_t v) {
-                    return v == 1;
-                  }) && llvm::all_of(pads, [](int64_t v) { return v == 0; });
+    bool direct = kh == 1 && kw == 1 &&
+                  llvm::all_of(strides, [](int64_t v) { return v == 1; }) &&
+                  llvm::all_of(pads, [](int64_t v) { return v == 0; });
     Value cols;
     if (direct) {
       cols = reshapeTo(rewriter, loc, adaptor.getInput(),
@@ -298,14 +294,12 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
     } else {
       Value x = adaptor.getInput();
       if (llvm::any_of(pads, [](int64_t v) { return v != 0; })) {
-        SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
-                                         rewriter.getIndexAttr(0),
-                                         rewriter.getIndexAttr(pads[0]),
-                                         rewriter.getIndexAttr(pads[1])};
-        SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
-                                          rewriter.getIndexAttr(0),
-                                          rewriter.getIndexAttr(pads[2]),
-                                          rewriter.getIndexAttr(pads[3])};
+        SmallVector<OpFoldResult> low = {
+            rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+            rewriter.getIndexAttr(pads[0]), rewriter.getIndexAttr(pads[1])};
+        SmallVector<OpFoldResult> high = {
+            rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+            rewriter.getIndexAttr(pads[2]), rewriter.getIndexAttr(pads[3])};
         Value zero = arith::ConstantOp::create(rewriter, loc,
                                                rewriter.getF32FloatAttr(0));
         auto padded = RankedTensorType::get(
@@ -317,20 +311,19 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
       // cols[n, c, i, j, y, x] = xpad[n, c, y*sh + i*dh, x*sw + j*dw]
       MLIRContext *ctx = rewriter.getContext();
       auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-      AffineMap in = AffineMap::get(
-          6, 0,
-          {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
-           d(5) * strides[1] + d(3) * dilations[1]},
-          ctx);
+      AffineMap in =
+          AffineMap::get(6, 0,
+                         {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
+                          d(5) * strides[1] + d(3) * dilations[1]},
+                         ctx);
       auto colType = RankedTensorType::get({nb, c, kh, kw, oh, ow}, f32);
-      Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                            colType.getShape(), f32);
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, colType.getShape(), f32);
       SmallVector<utils::IteratorType> par(6, utils::IteratorType::parallel);
       Value gathered =
           linalg::GenericOp::create(
               rewriter, loc, colType, ValueRange{x}, empty,
-              ArrayRef<AffineMap>{in, rewriter.getMultiDimIdentityMap(6)},
-              par,
+              ArrayRef<AffineMap>{in, rewriter.getMultiDimIdentityMap(6)}, par,
               [](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(b, l, args[0]);
               })
@@ -338,9 +331,9 @@ struct LowerConvTiles : OpConversionPattern<ConvOp> {
       cols = reshapeTo(rewriter, loc, gathered,
                        RankedTensorType::get({nb, k, ohw}, f32));
     }
-    Value lhs = createConstant<float>(
-        rewriter, loc, RankedTensorType::get({1, f, k}, f32), *w,
-        "conv_weight_fk");
+    Value lhs = createConstant<float>(rewriter, loc,
+                                      RankedTensorType::get({1, f, k}, f32), *w,
+                                      "conv_weight_fk");
     Value bias = adaptor.getBias();
     Value result = buildTiledMatmul(
         rewriter, loc, lhs, cols, nb, f, k, ohw, /*lhsBatched=*/false,

@@ -7,12 +7,12 @@
 // vector<L x f32> (L static, at most kMaxRow): it is loaded once, reduced
 // with tree reductions, and stored once; LLVM splits it into the target's
 // registers; the reductions are a fixed tree written out in the IR, so
-// every target adds in the same order. When the op reads a per-tensor `quant.dcast` or feeds a
-// per-tensor `quant.qcast` (a float island in a quantized model), the row
-// is read and written as int8 codes by the same loop, with the dequantize
-// and quantize formulas of the stand-alone casts, so the result differs
-// from the unfused lowering only by the order of the sums. These patterns
-// run greedily before the dialect conversion of convert-qc-to-linalg.
+// every target adds in the same order. When the op reads a per-tensor
+// `quant.dcast` or feeds a per-tensor `quant.qcast` (a float island in a
+// quantized model), the row is read and written as int8 codes by the same loop,
+// with the dequantize and quantize formulas of the stand-alone casts, so the
+// result differs from the unfused lowering only by the order of the sums. These
+// patterns run greedily before the dialect conversion of convert-qc-to-linalg.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,9 +59,9 @@ RowInput rowInput(PatternRewriter &rewriter, Value input) {
     return in;
   in.q = perTensor(dcast.getInput());
   auto type = cast<RankedTensorType>(dcast.getInput().getType());
-  in.tensor = quant::StorageCastOp::create(
-      rewriter, dcast.getLoc(), type.clone(in.q.getStorageType()),
-      dcast.getInput());
+  in.tensor = quant::StorageCastOp::create(rewriter, dcast.getLoc(),
+                                           type.clone(in.q.getStorageType()),
+                                           dcast.getInput());
   return in;
 }
 
@@ -127,9 +127,9 @@ Value storeValue(OpBuilder &b, Location loc, const RowOutput &out, Value v) {
 
 /// Emits `for r in rows: out[r, :] = store(body(load(in[r, :])))` over the
 /// [rows, length] views and replaces `op` (or the qcast it absorbs).
-LogicalResult buildRows(
-    Operation *op, PatternRewriter &rewriter, Value input, int64_t length,
-    function_ref<Value(OpBuilder &, Location, Value)> body) {
+LogicalResult
+buildRows(Operation *op, PatternRewriter &rewriter, Value input, int64_t length,
+          function_ref<Value(OpBuilder &, Location, Value)> body) {
   Location loc = op->getLoc();
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   int64_t rows = type.getNumElements() / length;
@@ -138,9 +138,9 @@ LogicalResult buildRows(
     rewriter.setInsertionPoint(out.qcast);
   RowInput in = rowInput(rewriter, input);
   auto inType = cast<RankedTensorType>(in.tensor.getType());
-  in.tensor = reshapeTo(
-      rewriter, loc, in.tensor,
-      RankedTensorType::get({rows, length}, inType.getElementType()));
+  in.tensor =
+      reshapeTo(rewriter, loc, in.tensor,
+                RankedTensorType::get({rows, length}, inType.getElementType()));
   Type outElt = out.qcast ? out.q.getStorageType() : rewriter.getF32Type();
   Value init = tensor::EmptyOp::create(rewriter, loc,
                                        ArrayRef<int64_t>{rows, length}, outElt);
@@ -153,9 +153,9 @@ LogicalResult buildRows(
         Value x = loadRow(b, l, in, r, length);
         Value y = storeValue(b, l, out, body(b, l, x));
         Value zero = arith::ConstantIndexOp::create(b, l, 0);
-        Value written = vector::TransferWriteOp::create(
-                            b, l, y, iter[0], ValueRange{r, zero},
-                            ArrayRef<bool>{true})
+        Value written = vector::TransferWriteOp::create(b, l, y, iter[0],
+                                                        ValueRange{r, zero},
+                                                        ArrayRef<bool>{true})
                             .getResult();
         scf::YieldOp::create(b, l, written);
       });
@@ -206,10 +206,10 @@ Value reduce(OpBuilder &b, Location loc, vector::CombiningKind kind, Value v) {
     Value high = slice(h, h);
     Value folded = combine(low, high);
     if (n % 2) {
-      Value first = vector::ExtractOp::create(b, loc, folded,
-                                              ArrayRef<int64_t>{0});
-      Value last = vector::ExtractOp::create(b, loc, v,
-                                             ArrayRef<int64_t>{n - 1});
+      Value first =
+          vector::ExtractOp::create(b, loc, folded, ArrayRef<int64_t>{0});
+      Value last =
+          vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{n - 1});
       folded = vector::InsertOp::create(b, loc, combine(first, last), folded,
                                         ArrayRef<int64_t>{0});
     }
@@ -286,7 +286,8 @@ struct LowerLayerNormRows : OpRewritePattern<LayerNormOp> {
       return rewriter.notifyMatchFailure(op, "gamma/beta not row constants");
     std::optional<Value> gamma =
         paramVector(rewriter, loc, op.getScale(), length);
-    std::optional<Value> beta = paramVector(rewriter, loc, op.getBias(), length);
+    std::optional<Value> beta =
+        paramVector(rewriter, loc, op.getBias(), length);
     double invCount = 1.0 / static_cast<double>(length);
     double eps = op.getEpsilon().convertToDouble();
     return buildRows(
@@ -304,8 +305,7 @@ struct LowerLayerNormRows : OpRewritePattern<LayerNormOp> {
               b, l, arith::AddFOp::create(b, l, var, constF(b, l, eps)));
           Value y = arith::MulFOp::create(
               b, l,
-              arith::DivFOp::create(b, l, centered,
-                                    broadcast(b, l, denom, x)),
+              arith::DivFOp::create(b, l, centered, broadcast(b, l, denom, x)),
               *gamma);
           if (*beta)
             y = arith::AddFOp::create(b, l, y, *beta);

@@ -82,8 +82,8 @@ SmallVector<Value> transposeBlock(OpBuilder &b, Location loc,
   }
   SmallVector<Value> columns(kBlock);
   for (int64_t j = 0; j < kBlock; ++j) {
-    int64_t rev = ((j & 1) << 3) | ((j & 2) << 1) | ((j & 4) >> 1) |
-                  ((j & 8) >> 3);
+    int64_t rev =
+        ((j & 1) << 3) | ((j & 2) << 1) | ((j & 4) >> 1) | ((j & 8) >> 3);
     columns[rev] = rows[j];
   }
   return columns;
@@ -112,8 +112,8 @@ struct LowerByteTranspose : OpConversionPattern<TransposeOp> {
     Type i8 = rewriter.getI8Type();
     Value src = reshapeTo(rewriter, loc, adaptor.getInput(),
                           RankedTensorType::get({n, r, s}, i8));
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         ArrayRef<int64_t>{n, s, r}, i8);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{n, s, r}, i8);
     auto addc = [&](OpBuilder &b, Value x, int64_t c) {
       return addIndex(b, loc, x, c);
     };
@@ -126,48 +126,55 @@ struct LowerByteTranspose : OpConversionPattern<TransposeOp> {
     };
     auto rowType = VectorType::get({kBlock}, i8);
     int64_t rFull = r / kBlock, sFull = s / kBlock;
-    Value result = loop(rewriter, 0, n, init, [&](OpBuilder &b, Value bn,
-                                                 Value acc) {
-      // Full blocks.
-      acc = loop(b, 0, rFull, acc, [&](OpBuilder &b, Value rb, Value acc) {
-        return loop(b, 0, sFull, acc, [&](OpBuilder &b, Value sb, Value acc) {
-          Value r0 = mulc(b, rb, kBlock), s0 = mulc(b, sb, kBlock);
-          Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-          SmallVector<Value> rows;
-          for (int64_t i = 0; i < kBlock; ++i)
-            rows.push_back(vector::TransferReadOp::create(
-                b, loc, rowType, src, ValueRange{bn, addc(b, r0, i), s0}, pad,
-                ArrayRef<bool>{true}));
-          SmallVector<Value> columns = transposeBlock(b, loc, rows);
-          for (int64_t j = 0; j < kBlock; ++j)
-            acc = vector::TransferWriteOp::create(
-                      b, loc, columns[j], acc,
-                      ValueRange{bn, addc(b, s0, j), r0}, ArrayRef<bool>{true})
-                      .getResult();
-          return acc;
+    Value result =
+        loop(rewriter, 0, n, init, [&](OpBuilder &b, Value bn, Value acc) {
+          // Full blocks.
+          acc = loop(b, 0, rFull, acc, [&](OpBuilder &b, Value rb, Value acc) {
+            return loop(
+                b, 0, sFull, acc, [&](OpBuilder &b, Value sb, Value acc) {
+                  Value r0 = mulc(b, rb, kBlock), s0 = mulc(b, sb, kBlock);
+                  Value pad =
+                      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+                  SmallVector<Value> rows;
+                  for (int64_t i = 0; i < kBlock; ++i)
+                    rows.push_back(vector::TransferReadOp::create(
+                        b, loc, rowType, src,
+                        ValueRange{bn, addc(b, r0, i), s0}, pad,
+                        ArrayRef<bool>{true}));
+                  SmallVector<Value> columns = transposeBlock(b, loc, rows);
+                  for (int64_t j = 0; j < kBlock; ++j)
+                    acc = vector::TransferWriteOp::create(
+                              b, loc, columns[j], acc,
+                              ValueRange{bn, addc(b, s0, j), r0},
+                              ArrayRef<bool>{true})
+                              .getResult();
+                  return acc;
+                });
+          });
+          // Edges: element by element.
+          auto copy = [&](OpBuilder &b, Value ri, Value si,
+                          Value acc) -> Value {
+            Value v =
+                tensor::ExtractOp::create(b, loc, src, ValueRange{bn, ri, si});
+            return tensor::InsertOp::create(b, loc, v, acc,
+                                            ValueRange{bn, si, ri});
+          };
+          // Columns past the last full block, every row.
+          acc = loop(b, 0, r, acc, [&](OpBuilder &b, Value ri, Value acc) {
+            return loop(b, sFull * kBlock, s, acc,
+                        [&](OpBuilder &b, Value si, Value acc) {
+                          return copy(b, ri, si, acc);
+                        });
+          });
+          // Rows past the last full block, the columns of full blocks.
+          return loop(b, rFull * kBlock, r, acc,
+                      [&](OpBuilder &b, Value ri, Value acc) {
+                        return loop(b, 0, sFull * kBlock, acc,
+                                    [&](OpBuilder &b, Value si, Value acc) {
+                                      return copy(b, ri, si, acc);
+                                    });
+                      });
         });
-      });
-      // Edges: element by element.
-      auto copy = [&](OpBuilder &b, Value ri, Value si, Value acc) -> Value {
-        Value v = tensor::ExtractOp::create(b, loc, src, ValueRange{bn, ri, si});
-        return tensor::InsertOp::create(b, loc, v, acc, ValueRange{bn, si, ri});
-      };
-      // Columns past the last full block, every row.
-      acc = loop(b, 0, r, acc, [&](OpBuilder &b, Value ri, Value acc) {
-        return loop(b, sFull * kBlock, s, acc,
-                    [&](OpBuilder &b, Value si, Value acc) {
-                      return copy(b, ri, si, acc);
-                    });
-      });
-      // Rows past the last full block, the columns of full blocks.
-      return loop(b, rFull * kBlock, r, acc,
-                  [&](OpBuilder &b, Value ri, Value acc) {
-                    return loop(b, 0, sFull * kBlock, acc,
-                                [&](OpBuilder &b, Value si, Value acc) {
-                                  return copy(b, ri, si, acc);
-                                });
-                  });
-    });
     auto outType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, outType));
@@ -194,8 +201,8 @@ struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
     Value x = rewriter.getRemappedValue(qcast.getInput());
     auto inType = dyn_cast_or_null<RankedTensorType>(x ? x.getType() : Type());
     Storage st = storageOf(qcast.getResult());
-    if (!inType || !inType.hasStaticShape() || !inType.getElementType().isF32() ||
-        !st.type.isInteger(8))
+    if (!inType || !inType.hasStaticShape() ||
+        !inType.getElementType().isF32() || !st.type.isInteger(8))
       return rewriter.notifyMatchFailure(op, "not a static float source");
     auto [a, bSplit] = *groups;
     ArrayRef<int64_t> shape = inType.getShape();
@@ -208,9 +215,10 @@ struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type(), f32 = rewriter.getF32Type();
     double scale = perTensor(qcast.getResult()).getScale();
-    Value src = reshapeTo(rewriter, loc, x, RankedTensorType::get({n, r, s}, f32));
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         ArrayRef<int64_t>{n, s * r}, i8);
+    Value src =
+        reshapeTo(rewriter, loc, x, RankedTensorType::get({n, r, s}, f32));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{n, s * r}, i8);
     auto idx = [&](OpBuilder &b, int64_t v) { return indexConst(b, loc, v); };
     auto loop = [&](OpBuilder &b, int64_t lo, int64_t hi, Value acc,
                     function_ref<Value(OpBuilder &, Value, Value)> body) {
@@ -226,52 +234,57 @@ struct LowerQuantizeTranspose : OpConversionPattern<TransposeOp> {
     };
     auto rowType = VectorType::get({kBlock}, f32);
     int64_t sFull = s / kBlock;
-    Value result = loop(rewriter, 0, n, init, [&](OpBuilder &b, Value bn,
-                                                 Value acc) {
-      acc = loop(b, 0, sFull, acc, [&](OpBuilder &b, Value sb, Value acc) {
-        Value s0 = arith::MulIOp::create(b, loc, sb, idx(b, kBlock));
-        Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-        // The C rows' codes, concatenated: [c][pixel].
-        Value all;
-        for (int64_t c = 0; c < r; ++c) {
-          Value row = quantize(
-              b, vector::TransferReadOp::create(b, loc, rowType, src,
-                                                ValueRange{bn, idx(b, c), s0},
-                                                pad, ArrayRef<bool>{true}));
-          if (!all) {
-            all = row;
-            continue;
-          }
-          int64_t len = cast<VectorType>(all.getType()).getNumElements();
-          all = vector::ShuffleOp::create(
-              b, loc, all, row,
-              llvm::to_vector(llvm::seq<int64_t>(0, len + kBlock)));
-        }
-        // Interleaved: [pixel][c].
-        SmallVector<int64_t> mask;
-        for (int64_t p = 0; p < kBlock; ++p)
-          for (int64_t c = 0; c < r; ++c)
-            mask.push_back(c * kBlock + p);
-        Value codes = vector::ShuffleOp::create(b, loc, all, all, mask);
-        Value at = arith::MulIOp::create(b, loc, s0, idx(b, r));
-        return vector::TransferWriteOp::create(b, loc, codes, acc,
-                                               ValueRange{bn, at},
-                                               ArrayRef<bool>{true})
-            .getResult();
-      });
-      // Pixels past the last block, element by element.
-      return loop(b, sFull * kBlock, s, acc, [&](OpBuilder &b, Value si,
-                                                 Value acc) {
-        return loop(b, 0, r, acc, [&](OpBuilder &b, Value ci, Value acc) {
-          Value v = quantize(
-              b, tensor::ExtractOp::create(b, loc, src, ValueRange{bn, ci, si}));
-          Value at = arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, si, idx(b, r)), ci);
-          return tensor::InsertOp::create(b, loc, v, acc, ValueRange{bn, at})
-              .getResult();
+    Value result =
+        loop(rewriter, 0, n, init, [&](OpBuilder &b, Value bn, Value acc) {
+          acc = loop(b, 0, sFull, acc, [&](OpBuilder &b, Value sb, Value acc) {
+            Value s0 = arith::MulIOp::create(b, loc, sb, idx(b, kBlock));
+            Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+            // The C rows' codes, concatenated: [c][pixel].
+            Value all;
+            for (int64_t c = 0; c < r; ++c) {
+              Value row = quantize(b, vector::TransferReadOp::create(
+                                          b, loc, rowType, src,
+                                          ValueRange{bn, idx(b, c), s0}, pad,
+                                          ArrayRef<bool>{true}));
+              if (!all) {
+                all = row;
+                continue;
+              }
+              int64_t len = cast<VectorType>(all.getType()).getNumElements();
+              all = vector::ShuffleOp::create(
+                  b, loc, all, row,
+                  llvm::to_vector(llvm::seq<int64_t>(0, len + kBlock)));
+            }
+            // Interleaved: [pixel][c].
+            SmallVector<int64_t> mask;
+            for (int64_t p = 0; p < kBlock; ++p)
+              for (int64_t c = 0; c < r; ++c)
+                mask.push_back(c * kBlock + p);
+            Value codes = vector::ShuffleOp::create(b, loc, all, all, mask);
+            Value at = arith::MulIOp::create(b, loc, s0, idx(b, r));
+            return vector::TransferWriteOp::create(b, loc, codes, acc,
+                                                   ValueRange{bn, at},
+                                                   ArrayRef<bool>{true})
+                .getResult();
+          });
+          // Pixels past the last block, element by element.
+          return loop(
+              b, sFull * kBlock, s, acc,
+              [&](OpBuilder &b, Value si, Value acc) {
+                return loop(
+                    b, 0, r, acc, [&](OpBuilder &b, Value ci, Value acc) {
+                      Value v =
+                          quantize(b, tensor::ExtractOp::create(
+                                          b, loc, src, ValueRange{bn, ci, si}));
+                      Value at = arith::AddIOp::create(
+                          b, loc, arith::MulIOp::create(b, loc, si, idx(b, r)),
+                          ci);
+                      return tensor::InsertOp::create(b, loc, v, acc,
+                                                      ValueRange{bn, at})
+                          .getResult();
+                    });
+              });
         });
-      });
-    });
     auto outType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, outType));

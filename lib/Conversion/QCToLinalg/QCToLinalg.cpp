@@ -17,8 +17,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -57,8 +57,8 @@ Value toStorage(OpBuilder &b, Location loc, Value v, quant::QuantizedType q) {
   // Over the flattened tensor: one loop LLVM vectorizes, whatever the
   // innermost dimension (a 14-wide row was left scalar).
   bool flatten = type.hasStaticShape() && type.getRank() > 1;
-  auto flat = RankedTensorType::get({type.getNumElements()},
-                                    type.getElementType());
+  auto flat =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
   Value in = flatten ? reshapeTo(b, loc, v, flat) : v;
   auto inType = cast<RankedTensorType>(in.getType());
   Value out = buildElementwise(
@@ -129,8 +129,8 @@ struct LowerQuantizeCast : OpConversionPattern<quant::QuantizeCastOp> {
         rewriter, loc, adaptor.getInput(),
         {rewriter.getMultiDimIdentityMap(resultType.getRank())}, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value v = quantizeClamped(b, l, args[0], scale, st.zeroPoint,
-                                    st.qmin, st.qmax);
+          Value v = quantizeClamped(b, l, args[0], scale, st.zeroPoint, st.qmin,
+                                    st.qmax);
           return arith::FPToSIOp::create(b, l, st.type, v);
         });
     rewriter.replaceOp(op, out);
@@ -468,8 +468,8 @@ struct ConvertQCToLinalgPass
     config.enableFolding(false);
     config.enableConstantCSE(false);
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(rowwise),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(rowwise), config)))
       return signalPassFailure();
     RewritePatternSet patterns(ctx);
     populateQCToLinalgPatterns(converter, patterns);

@@ -437,7 +437,8 @@ struct FoldBiasAddIntoFullyConnected : OpRewritePattern<AddOp> {
         continue;
       if (reshape &&
           (!reshape->hasOneUse() || reshape.getType() != add.getType() ||
-           reshape.getType().getShape().back() != fc.getType().getShape().back()))
+           reshape.getType().getShape().back() !=
+               fc.getType().getShape().back()))
         continue;
       std::optional<SmallVector<float>> value = getConstantFloats(other);
       if (!value)
@@ -457,9 +458,9 @@ struct FoldBiasAddIntoFullyConnected : OpRewritePattern<AddOp> {
           add.getFusedActivation());
       Value result = fused.getResult();
       if (reshape)
-        result = ReshapeOp::create(rewriter, add.getLoc(), add.getType(),
-                                   result)
-                     .getResult();
+        result =
+            ReshapeOp::create(rewriter, add.getLoc(), add.getType(), result)
+                .getResult();
       rewriter.replaceOp(add, result);
       return success();
     }
@@ -573,7 +574,8 @@ struct HoistReluAboveReshape : OpRewritePattern<ReluOp> {
             reshape.getInput().getDefiningOp()))
       return failure();
     Value input = reshape.getInput();
-    auto inner = ReluOp::create(rewriter, relu.getLoc(), input.getType(), input);
+    auto inner =
+        ReluOp::create(rewriter, relu.getLoc(), input.getType(), input);
     rewriter.replaceOpWithNewOp<ReshapeOp>(relu, relu.getType(),
                                            inner.getResult());
     return success();

@@ -151,11 +151,11 @@ struct FuseLayerNorm : OpRewritePattern<BinaryOp> {
                                            rewriter.getF32Type());
     Value ones = arith::ConstantOp::create(
         rewriter, div.getLoc(), scaleType,
-        DenseElementsAttr::get(scaleType, rewriter.getF32FloatAttr(1.0f)
-                                              .getValue()));
-    rewriter.replaceOpWithNewOp<LayerNormOp>(
-        div, type, x, ones, Value(), static_cast<uint64_t>(*axis),
-        APFloat(static_cast<float>(*eps)));
+        DenseElementsAttr::get(scaleType,
+                               rewriter.getF32FloatAttr(1.0f).getValue()));
+    rewriter.replaceOpWithNewOp<LayerNormOp>(div, type, x, ones, Value(),
+                                             static_cast<uint64_t>(*axis),
+                                             APFloat(static_cast<float>(*eps)));
     return success();
   }
 };
@@ -201,9 +201,9 @@ struct AbsorbAffineIntoLayerNorm : RewritePattern {
       Value param = constantForTrailing(rewriter, c, *values, normalized);
       Value scale = isMul ? param : ln.getScale();
       Value bias = isMul ? Value() : param;
-      rewriter.replaceOpWithNewOp<LayerNormOp>(
-          op, ln.getType(), ln.getInput(), scale, bias, ln.getAxis(),
-          ln.getEpsilon());
+      rewriter.replaceOpWithNewOp<LayerNormOp>(op, ln.getType(), ln.getInput(),
+                                               scale, bias, ln.getAxis(),
+                                               ln.getEpsilon());
       return success();
     }
     return failure();
