@@ -54,8 +54,22 @@ quantc::createTargetMachine(const TargetSpec &spec) {
     cpu = llvm::sys::getHostCPUName().str();
   if (cpu.empty())
     cpu = "generic";
+  bool native = (spec.cpu.empty() && host) || cpu == "native";
   if (cpu == "native")
     cpu = llvm::sys::getHostCPUName().str();
+  // The host's own feature bits, as `clang -march=native` does: the CPU
+  // name alone can miss some (LLVM 22 names a Sapphire Rapids guest
+  // "rocketlake", which lacks AVX-VNNI and AMX). --mattr comes after, so
+  // the user's flags still win.
+  if (native) {
+    std::vector<std::string> flags;
+    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      flags.push_back((enabled ? "+" : "-") + name.str());
+    llvm::sort(flags); // StringMap order is not part of its contract
+    std::string hostFeatures = llvm::join(flags, ",");
+    if (!hostFeatures.empty())
+      features = features.empty() ? hostFeatures : hostFeatures + "," + features;
+  }
   llvm::TargetOptions options;
   // One rounding of each float operation on every target: no FMA
   // contraction, so x86 and ARM64 agree bit for bit.

@@ -65,3 +65,32 @@ func.func @depthwise(%x: memref<1x7x7x3xi8>, %w: memref<144xi32>, %b: memref<16x
        clamp_min = -128 : i64, clamp_max = 127 : i64}
   return
 }
+
+// -----
+
+// K split into L1-sized panels: a 512 x 64 weight block is 32 KiB, so the
+// row tiles run K groups [0, 64) into an int32 partial-sum buffer of the
+// 12 rows x 64 channels, then [64, 128) from it into the epilogue.
+// CHECK-LABEL: func.func @k_panels
+// CHECK: %[[PART:.*]] = memref.alloc() {alignment = 64 : i64} : memref<768xi32>
+// CHECK: scf.for
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C64]]
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT: arith.trunci
+// CHECK-COUNT-24: vector.store %{{.*}}, %[[PART]]
+// CHECK: scf.for
+// CHECK-COUNT-24: vector.load %[[PART]]
+// CHECK: scf.for %{{.*}} = %[[C64]]
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK-NOT: vector.store %{{.*}}, %[[PART]]
+// CHECK: return
+func.func @k_panels(%x: memref<1x1x12x512xi8>, %w: memref<32768xi8>, %b: memref<64xi32>, %m: memref<64xi32>, %s: memref<64xi32>, %y: memref<1x1x12x64xi8>) {
+  qc.packed_conv2d ins(%x, %w, %b, %m, %s : memref<1x1x12x512xi8>, memref<32768xi8>, memref<64xi32>, memref<64xi32>, memref<64xi32>)
+      outs(%y : memref<1x1x12x64xi8>)
+      {isa = "avx512vnni", kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+       pads = array<i64: 0, 0, 0, 0>, input_zero_point = 0 : i64, output_zero_point = 0 : i64,
+       clamp_min = -128 : i64, clamp_max = 127 : i64}
+  return
+}
