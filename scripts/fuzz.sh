@@ -12,12 +12,8 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(onnx npy calibration-file mlir)
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
-# libFuzzer and the sanitizer runtimes are in Debian's libclang-rt-22-dev.
-if ! dpkg -s libclang-rt-22-dev >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q libclang-rt-22-dev
-fi
+# The sanitizer runtimes (libclang-rt-22-dev) come with the project's packages.
+scripts/install-deps.sh
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \

@@ -14,6 +14,8 @@ packages=(
   python3-numpy python3-onnx python3-torch python3-torchvision python3-sklearn python3-pytest
   # ARM64 cross build and emulation
   g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  # Sanitizers, fuzzers and the generated-code memory check
+  libclang-rt-22-dev valgrind
   # Speed benchmark (bench/run.sh): oneDNN and XNNPACK peers, Python venv
   libdnnl-dev libxnnpack-dev libpthreadpool-dev libcpuinfo-dev python3-venv
 )

@@ -8,6 +8,7 @@ model calibrated on a few uniform [-1, 1) samples; the library is timed by bench
 (both use bench/kernels/timing.h: batches of >= 1 ms, median of >= 20)."""
 
 import json
+import os
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -105,8 +106,19 @@ FULL = [
 QUICK = [FULL[0], FULL[1], FULL[4], FULL[8], FULL[12]]
 
 # Implementations and what their int8 / fp32 rows compute.
-IMPLS = ["quantc", "dnnl", "xnnpack"]
-IMPL_NAMES = {"quantc": "quantc", "dnnl": "oneDNN", "xnnpack": "XNNPACK"}
+IMPLS = ["quantc", "dnnl", "dnnl_vnni", "xnnpack"]
+IMPL_NAMES = {"quantc": "quantc", "dnnl": "oneDNN", "dnnl_vnni": "oneDNN (VNNI)", "xnnpack": "XNNPACK"}
+
+
+def has_amx():
+    """On a CPU with AMX, oneDNN's int8 runs on the tile unit (tdpbusd), a
+    different peak from vpdpbusd's: the benchmark then also times oneDNN
+    capped at AVX-512 VNNI (ONEDNN_MAX_CPU_ISA), the same instructions as
+    quantc's kernel."""
+    try:
+        return "amx_int8" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
 
 
 def _float_weights(case):
@@ -212,8 +224,8 @@ def build_qdq_model(case, directory):
     return path
 
 
-def _json_line(command):
-    result = subprocess.run([str(c) for c in command], capture_output=True, text=True)
+def _json_line(command, env=None):
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))}: {result.stderr.strip()[-500:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -245,8 +257,11 @@ def run_quantc(case, precision, cache, bin_dir, model_dir):
     return row
 
 
-def run_peer(lib, case, precision, bin_dir):
-    return _json_line([Path(bin_dir) / "peers", lib, precision, *case.peer_args()])
+def run_peer(impl, case, precision, bin_dir):
+    if impl == "dnnl_vnni":
+        env = dict(os.environ, ONEDNN_MAX_CPU_ISA="AVX512_CORE_VNNI")
+        return _json_line([Path(bin_dir) / "peers", "dnnl", precision, *case.peer_args()], env=env)
+    return _json_line([Path(bin_dir) / "peers", impl, precision, *case.peer_args()])
 
 
 def run(cases, cache, bin_dir, work_dir, log):
@@ -260,6 +275,8 @@ def run(cases, cache, bin_dir, work_dir, log):
         for precision in ("int8", "fp32"):
             entry[precision] = {}
             for impl in IMPLS:
+                if impl == "dnnl_vnni" and (precision != "int8" or not has_amx()):
+                    continue
                 try:
                     if impl == "quantc":
                         row = run_quantc(case, precision, cache, bin_dir, model_dir)

@@ -7,8 +7,9 @@ ENGINE_TITLES = {
     "quantc_fp32": "quantc fp32", "quantc_int8": "quantc int8", "ort_fp32": "ORT fp32",
     "ort_int8": "ORT int8", "torch_onednn": "PyTorch int8 (onednn)", "torch_qnnpack": "PyTorch int8 (qnnpack)",
 }
-IMPL_TITLES = {"quantc": "quantc", "dnnl": "oneDNN", "xnnpack": "XNNPACK"}
-INT8_TITLES = {"quantc": "quantc int8", "dnnl": "oneDNN u8s8", "xnnpack": "XNNPACK qs8"}
+IMPL_TITLES = {"quantc": "quantc", "dnnl": "oneDNN", "dnnl_vnni": "oneDNN (VNNI only)", "xnnpack": "XNNPACK"}
+INT8_TITLES = {"quantc": "quantc int8", "dnnl": "oneDNN u8s8", "dnnl_vnni": "oneDNN u8s8 VNNI only",
+               "xnnpack": "XNNPACK qs8"}
 FP32_TITLES = {"quantc": "quantc fp32", "dnnl": "oneDNN f32", "xnnpack": "XNNPACK f32"}
 PEAK_TITLES = {
     "fma_ymm": "fp32 `vfmadd231ps` ymm", "fma_zmm": "fp32 `vfmadd231ps` zmm",
@@ -121,7 +122,10 @@ def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
         "weight, no bias; Conv with weight and bias; NCHW), `--precision fp32`.")
     add("- **oneDNN** (`bench/kernels/peers.cpp`): matmul / convolution primitives, layouts chosen by "
         "oneDNN (`format_tag::any`), weights reordered once before timing; int8 is u8 activations × s8 "
-        "weights, s32 bias, per-output-channel scales, s8 output (the requantizing layer), fp32 is f32.")
+        "weights, s32 bias, per-output-channel scales, s8 output (the requantizing layer), fp32 is f32. "
+        "On a CPU with AMX oneDNN's int8 runs on the tile unit (`tdpbusd`, outside the `vpdpbusd` peak "
+        "the percentages use); the *VNNI only* column is the same primitive with "
+        "`ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI`, the instructions quantc's kernel uses.")
     add("- **XNNPACK**: `fully_connected_nc_qs8` (per-tensor weight scale: this XNNPACK has no per-channel "
         "fully connected) and `convolution2d_nhwc_qc8` (per-channel), s8 in/out with zero points; "
         "`*_f32` for fp32; NHWC.")
@@ -130,14 +134,16 @@ def _kernels(r, add, int8_peak_name, int8_peak, fp32_peak_name, fp32_peak):
     for precision, titles, peak in (("int8", INT8_TITLES, int8_peak), ("fp32", FP32_TITLES, fp32_peak)):
         add(f"### {precision}")
         add("")
+        columns = [i for i in ("quantc", "dnnl", "dnnl_vnni", "xnnpack")
+                   if i != "dnnl_vnni" or any(i in e[precision] for e in cells.values())]
         add("| operator | shape | MMAC | quantc µs | " + " | ".join(
-            f"{titles[i]} GMAC/s (% peak)" for i in ("quantc", "dnnl", "xnnpack")) + " |")
-        add("|---|---|---|---|---|---|---|")
+            f"{titles[i]} GMAC/s (% peak)" for i in columns) + " |")
+        add("|---|---|---|---|" + "---|" * len(columns))
         impls = {}
         for entry in cells.values():
             row = entry[precision]
             out = []
-            for impl in ("quantc", "dnnl", "xnnpack"):
+            for impl in columns:
                 cell = row.get(impl, {})
                 if "gmacs" in cell:
                     mark = " †" if precision == "int8" and cell.get("io") == "float" else ""

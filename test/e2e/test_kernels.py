@@ -164,41 +164,58 @@ GEMMS = [("m1_k33_n1000", 1, 33, 1000), ("m7_k128_n65", 7, 128, 65), ("m13_k64_n
          ("m301_k1024_n130", 301, 1024, 130)]
 
 
+class GemmCase:
+    """Gemm through QDQ import: y = requant(x_q W^T + b), float I/O."""
+
+    def __init__(self, name, m, k, n, seed=5):
+        self.name, self.m, self.k, self.n = name, m, k, n
+        rng = np.random.default_rng(seed)
+        self.wq = rng.integers(-127, 128, size=(n, k)).astype(np.int8)
+        self.s_w = (rng.uniform(0.5, 2.0, size=n) * 0.001).astype(np.float32)
+        self.s_x, self.zp_x, self.s_y, self.zp_y = np.float32(0.04), -9, np.float32(0.02 * np.sqrt(k)), 3
+        self.b = rng.integers(-2000, 2000, size=n).astype(np.int32)
+
+    def model(self):
+        m, k, n = self.m, self.k, self.n
+        s_b = (np.float64(self.s_x) * self.s_w.astype(np.float64)).astype(np.float32)
+        inits = [qm.scalar("xs", self.s_x, np.float32), qm.scalar("xz", self.zp_x, np.int8),
+                 qm.scalar("ys", self.s_y, np.float32), qm.scalar("yz", self.zp_y, np.int8),
+                 qm.init("wq", self.wq), qm.init("ws", self.s_w), qm.init("wz", np.zeros(n, np.int8)),
+                 qm.init("bq", self.b), qm.init("bs", s_b), qm.init("bz", np.zeros(n, np.int32))]
+        nodes = [
+            helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+            helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
+            helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], axis=0),
+            helper.make_node("DequantizeLinear", ["bq", "bs", "bz"], ["bd"], axis=0),
+            helper.make_node("Gemm", ["xd", "wd", "bd"], ["g"], transB=1),
+            helper.make_node("QuantizeLinear", ["g", "ys", "yz"], ["yq"]),
+            helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"]),
+        ]
+        graph = helper.make_graph(nodes, self.name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], inits)
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+    def reference(self, x):
+        xq = qm.quantize_linear(x, self.s_x, self.zp_x, np.int8) - self.zp_x
+        acc = xq @ self.wq.T.astype(np.int64) + self.b
+        q = qm.requantize(acc, np.float64(self.s_x) * self.s_w.astype(np.float64) / np.float64(self.s_y),
+                          self.zp_y, np.int8, channel_axis=1)
+        return qm.dequantize_linear(q, self.s_y, self.zp_y)
+
+
 @pytest.mark.parametrize("isa", list(ISAS))
 @pytest.mark.parametrize("shape", GEMMS, ids=[g[0] for g in GEMMS])
 def test_gemm_kernel_matches_reference(quantc_bin, tmp_path, report, isa, shape):
     """Gemm through QDQ import: y = requant(x_q W^T + b)."""
     require_isa(isa)
-    name, m, k, n = shape
+    case = GemmCase(*shape)
+    name, m, k = case.name, case.m, case.k
     rng = np.random.default_rng(5)
-    wq = rng.integers(-127, 128, size=(n, k)).astype(np.int8)
-    s_w = (rng.uniform(0.5, 2.0, size=n) * 0.001).astype(np.float32)
-    s_x, zp_x, s_y, zp_y = np.float32(0.04), -9, np.float32(0.02 * np.sqrt(k)), 3
-    b = rng.integers(-2000, 2000, size=n).astype(np.int32)
-    s_b = (np.float64(s_x) * s_w.astype(np.float64)).astype(np.float32)
-    inits = [qm.scalar("xs", s_x, np.float32), qm.scalar("xz", zp_x, np.int8), qm.scalar("ys", s_y, np.float32),
-             qm.scalar("yz", zp_y, np.int8), qm.init("wq", wq), qm.init("ws", s_w), qm.init("wz", np.zeros(n, np.int8)),
-             qm.init("bq", b), qm.init("bs", s_b), qm.init("bz", np.zeros(n, np.int32))]
-    nodes = [
-        helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
-        helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
-        helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], axis=0),
-        helper.make_node("DequantizeLinear", ["bq", "bs", "bz"], ["bd"], axis=0),
-        helper.make_node("Gemm", ["xd", "wd", "bd"], ["g"], transB=1),
-        helper.make_node("QuantizeLinear", ["g", "ys", "yz"], ["yq"]),
-        helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"]),
-    ]
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], inits)
     path = tmp_path / f"{name}.onnx"
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), str(path))
+    onnx.save(case.model(), str(path))
     flags = ISAS[isa][0]
     model = quantc.load(quantc.compile(path, tmp_path / f"{name}.so", extra_args=flags))
     for _ in range(3):
         x = (rng.standard_normal((m, k)) * 3).astype(np.float32)
-        xq = qm.quantize_linear(x, s_x, zp_x, np.int8) - zp_x
-        acc = xq @ wq.T.astype(np.int64) + b
-        q = qm.requantize(acc, np.float64(s_x) * s_w.astype(np.float64) / np.float64(s_y), zp_y, np.int8,
-                          channel_axis=1)
-        np.testing.assert_array_equal(model(x), qm.dequantize_linear(q, s_y, zp_y))
+        np.testing.assert_array_equal(model(x), case.reference(x))
     report[f"kernel_{isa}_gemm_{name}_equals_reference"] = True
