@@ -30,8 +30,22 @@ seeds() {
   local dir=$1
   mkdir -p "$dir"
   case $(basename "$dir") in
-    onnx) find test/data -name '*.onnx' -size -200k | head -200 |
-            while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
+    # test/data/onnx-backend/* are links into ../shared: follow them (-L).
+    onnx) find -L test/data -name '*.onnx' -size -200k | head -200 |
+            while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done
+          # QDQ models (the quantized import path) from the kernel tests.
+          /usr/bin/python3 - "$dir" <<'PY'
+import sys
+sys.path.insert(0, "test/e2e")
+import onnx
+from test_kernels import CONVS, GEMMS, ConvCase, GemmCase
+for shape in CONVS[:4]:
+    onnx.save(ConvCase(*shape).model(), f"{sys.argv[1]}/qdq_{shape[0]}.onnx")
+for shape in GEMMS[:2]:
+    onnx.save(GemmCase(*shape).model(), f"{sys.argv[1]}/qdq_{shape[0]}.onnx")
+PY
+          n=$(ls "$dir" | wc -l)
+          [ "$n" -ge 50 ] || { echo "fuzz: only $n ONNX seeds in $dir" >&2; exit 1; } ;;
     mlir) find test -name '*.mlir' | while read -r f; do
             cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
     npy) /usr/bin/python3 - "$dir" <<'PY'

@@ -80,7 +80,10 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
       "qc-vectorize-int8-matmul{{isa={0} vector-width={1}},"
       "qc-copies-to-linalg,convert-linalg-to-loops),"
       // No malloc inside the model: temporaries live in the workspace.
-      "qc-assign-workspace,qc-emit-c-interface{{name={2}},"
+      "qc-assign-workspace,"
+      // One function per layer: LLVM's per-function passes are
+      // super-linear in function size.
+      "qc-outline-kernels,qc-emit-c-interface{{name={2}},"
       "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
       "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
       "convert-math-to-llvm,convert-arith-to-llvm,convert-func-to-llvm,"

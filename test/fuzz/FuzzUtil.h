@@ -5,6 +5,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include "quantc/Support/SanitizerDefaults.h"
 #include <cstdint>
 #include <string>
 #include <unistd.h>

@@ -5,6 +5,7 @@
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "quantc/Support/SanitizerDefaults.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();

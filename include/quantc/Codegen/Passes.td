@@ -126,6 +126,39 @@ def QCAssignWorkspace : Pass<"qc-assign-workspace", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def QCOutlineKernels : Pass<"qc-outline-kernels", "mlir::ModuleOp"> {
+  let summary =
+      "Moves each loop nest of the model function into its own function";
+  let description = [{
+    Runs on the bufferized, workspace-assigned module. Every top-level op
+    with regions and no results in the model function (the one carrying
+    `qc.workspace_size`: one layer's loop nest or microkernel) becomes a
+    call to a new private `noinline` function `NAME_kN` that holds it. The
+    values it uses from the model function are passed as arguments, except
+    constants, `memref.get_global` and side-effect-free ops computed from
+    them only, which are cloned into the kernel.
+
+    LLVM's function passes (dominator trees, scalar evolution, the loop
+    passes) cost more than linear time in the size of one function; one
+    function per layer keeps compile time linear in the number of layers.
+    A call costs nanoseconds per layer at run time.
+
+    ```mlir
+    func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %ws: memref<?xi8>)
+        attributes {qc.workspace_size = 0 : i64} {
+      scf.for %i = %c0 to %c16 step %c1 { ... }
+      return
+    }
+    // becomes
+    func.func @main(...) { call @main_k0(%x, %y) : (...) -> (); return }
+    func.func private @main_k0(%x: memref<16xf32>, %y: memref<16xf32>)
+        attributes {no_inline, qc.kernel} { scf.for ... ; return }
+    ```
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 def QCEmitCInterface : Pass<"qc-emit-c-interface", "mlir::ModuleOp"> {
   let summary = "Adds the C entry points NAME_run, NAME_run_with_workspace, ...";
   let description = [{
