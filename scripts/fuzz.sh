@@ -26,10 +26,10 @@ fi
 cmake --build "$BUILD_DIR" --target $(printf 'quantc-fuzz-%s ' "${TARGETS[@]}")
 
 # Seed corpora from the repository's tests.
-seeds() {
-  local dir=$1
+seeds() { # seeds TARGET DIR
+  local target=$1 dir=$2
   mkdir -p "$dir"
-  case $(basename "$dir") in
+  case $target in
     # test/data/onnx-backend/* are links into ../shared: follow them (-L).
     onnx) find -L test/data -name '*.onnx' -size -200k | head -200 |
             while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done
@@ -78,7 +78,7 @@ PY
 status=0
 for t in "${TARGETS[@]}"; do
   work="$BUILD_DIR/fuzz/$t"
-  seeds "$work/seeds"
+  seeds "$t" "$work/seeds"
   mkdir -p "$work/corpus"
   echo "== quantc-fuzz-$t for ${SECONDS_EACH}s"
   (cd "$work" && "$OLDPWD/$BUILD_DIR/bin/quantc-fuzz-$t" corpus seeds \
