@@ -22,6 +22,8 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from e2e_util import quantc
+
 TIMEOUT = 120  # seconds; a case that needs longer is a hang
 
 # ---------------------------------------------------------------------------
@@ -513,8 +515,98 @@ def test_opset_too_new(tools, tmp_path, opset):
                     "opsets up to 18")
 
 
+def chain_model():
+    """y = Relu(Neg(x)), two nodes in order."""
+    return model([helper.make_node("Neg", ["x"], ["t"], name="neg"),
+                  helper.make_node("Relu", ["t"], ["y"], name="relu")],
+                 [vi("x", [2, 3])], [vi("y", None)])
+
+
+def _ir(version):
+    def edit(m):
+        m.ir_version = version
+    return edit
+
+
+def _opsets(*pairs):
+    def edit(m):
+        del m.opset_import[:]
+        for domain, version in pairs:
+            m.opset_import.append(helper.make_opsetid(domain, version))
+    return edit
+
+
+def _node(index, **fields):
+    def edit(m):
+        n = m.graph.node[index]
+        for key, value in fields.items():
+            if key in ("input", "output"):
+                del getattr(n, key)[:]
+                getattr(n, key).extend(value)
+            else:
+                setattr(n, key, value)
+    return edit
+
+
+def _reverse_nodes(m):
+    nodes = list(m.graph.node)[::-1]
+    del m.graph.node[:]
+    m.graph.node.extend(nodes)
+
+
+def _output_name(name):
+    def edit(m):
+        m.graph.output[0].name = name
+    return edit
+
+
+# The model loader's own checks (the libonnx 1.12 checker stops at IR 8).
+@pytest.mark.parametrize("edit,message", [
+    (_ir(12), "the model's IR version 12 is newer than quantc supports (IR versions 3 to 11)"),
+    (_ir(2), "the model's IR version 2 predates opset imports; quantc reads IR versions 3 to 11"),
+    (_opsets(("", 13), ("ai.onnx", 13)), "the model imports domain 'ai.onnx' twice"),
+    (_opsets(("ai.onnx.ml", 3)), "the model does not import the default ONNX domain (ai.onnx)"),
+    (_opsets(("", 0)), "the model imports domain 'ai.onnx' at version 0"),
+    (_node(0, domain="com.microsoft"),
+     "node 'neg' (#0, Neg) is in domain 'com.microsoft', which the model does not import"),
+    (lambda m: (_opsets(("", 13), ("com.microsoft", 1))(m), _node(1, domain="com.microsoft")(m)),
+     "node 'relu' (#1, Relu): operator domain 'com.microsoft' is not supported (quantc imports the "
+     "default ONNX domain, ai.onnx)"),
+    (_node(1, input=["nowhere"]), "node 'relu' (#1, Relu) reads 'nowhere', which no graph input, initializer "
+                                  "or earlier node defines (the graph must be in topological order)"),
+    (_reverse_nodes, "node 'relu' (#0, Relu) reads 't', which no graph input, initializer or earlier node "
+                     "defines (the graph must be in topological order)"),
+    (_node(1, output=["t"]), "node 'relu' (#1, Relu) writes 't', which is already defined"),
+    (_node(0, output=["x"]), "node 'neg' (#0, Neg) writes 'x', which is already defined"),
+    (_output_name("missing"), "graph output 'missing' is not defined by any node, input or initializer"),
+    # Beyond IR 8 the checker does not run; the loader's checks still do.
+    (lambda m: (_ir(10)(m), _node(1, input=["nowhere"])(m)), "node 'relu' (#1, Relu) reads 'nowhere'"),
+], ids=["ir12", "ir2", "domain_twice", "no_default_domain", "opset0", "domain_not_imported",
+        "domain_unsupported", "undefined_input", "not_topological", "written_twice", "shadows_input",
+        "output_undefined", "ir10_undefined_input"])
+def test_model_loader_rejects(tools, tmp_path, edit, message):
+    m = chain_model()
+    edit(m)
+    proc = compile_fp32(tools, tmp_path, m)
+    expect(proc, 1, message)
+
+
+# Models saved by a current onnx package carry IR 9-11: they load, and the
+# result is right (y = relu(-x)).
+@pytest.mark.parametrize("ir", [9, 10, 11])
+def test_model_loader_reads_new_ir_versions(tools, tmp_path, ir):
+    m = chain_model()
+    m.ir_version = ir
+    p = save_model(m, tmp_path / "m.onnx")
+    so = tmp_path / "m.so"
+    proc = run([tools["quantc"], "compile", p, "--precision", "fp32", "-o", so, "--emit", "shared"], tmp_path)
+    expect(proc, 0)
+    x = np.array([[1.5, -2.0, 0.0], [-0.25, 3.0, -7.0]], np.float32)
+    np.testing.assert_array_equal(quantc.load(so)(x), np.maximum(-x, 0))
+
+
 @pytest.mark.parametrize("content,message", [
-    (b"", "invalid ONNX model"),
+    (b"", "invalid ONNX model: it has no ir_version"),
     (b"\xff" * 64, "not a valid ONNX model: the protobuf does not parse"),
     (None, "not a valid ONNX model"),  # truncated
 ])

@@ -1,14 +1,16 @@
 //===- ONNXImport.cpp - ONNX models to the qc dialect ---------------------===//
 //
-// Parses the ModelProto with libonnx's protobuf classes, validates it with
-// the ONNX checker and emits qc ops per supported node. Shapes are static
-// and computed here per op, so every error names the node. Computations on
-// constants (shape subgraphs, folded weights) are evaluated at import time.
-// Large constants become `dense_resource` blobs.
+// Parses the ModelProto with libonnx's protobuf classes, validates it
+// (ModelValidator.cpp: IR version, opsets, graph structure, and the ONNX
+// checker where its schemas apply) and emits qc ops per supported node. Shapes
+// are static and computed here per op, so every error names the node.
+// Computations on constants (shape subgraphs, folded weights) are evaluated at
+// import time. Large constants become `dense_resource` blobs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Target/ONNX/ONNXImport.h"
+#include "ModelValidator.h"
 #include "quantc/Dialect/QC/IR/QC.h"
 #include "quantc/Support/CheckedMath.h"
 
@@ -28,7 +30,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
 
-#include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -63,10 +64,6 @@ struct ConstTensor {
 };
 
 using Shape = SmallVector<int64_t>;
-
-/// The newest default-domain opset whose operator forms the importer knows
-/// (opset 18 moved the `axes` of reductions and Pad to inputs).
-static constexpr int64_t kMaxOpset = 18;
 
 /// Kernel sizes, strides, dilations and pads must stay below this, so that
 /// the window arithmetic (products of two of them plus a dimension) cannot
@@ -2740,11 +2737,6 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
-  if (opset > kMaxOpset) {
-    emitError(fileLoc) << "the model imports ONNX opset " << opset
-                       << "; quantc supports opsets up to " << kMaxOpset;
-    return nullptr;
-  }
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   for (const auto &init : graph.initializer()) {
@@ -2962,13 +2954,9 @@ OwningOpRef<ModuleOp> quantc::importONNX(StringRef bytes, StringRef fileName,
         << "not a valid ONNX model: the protobuf does not parse";
     return nullptr;
   }
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception &e) {
-    emitError(FileLineColLoc::get(context, fileName, 0, 0))
-        << "invalid ONNX model: " << e.what();
+  if (failed(validateONNXModel(model,
+                               FileLineColLoc::get(context, fileName, 0, 0))))
     return nullptr;
-  }
   return Importer(context, fileName, inputShapes).run(model);
 }
 
