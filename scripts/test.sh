@@ -29,4 +29,11 @@ if [ -z "${QUANTC_SKIP_GCC:-}" ]; then
   QUANTC_BIN="$PWD/build-gcc/bin/quantc" /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider \
     test/e2e/test_hostile_inputs.py test/e2e/test_determinism.py || status=1
 fi
+# ASan+UBSan build of quantc (build-asan/): lit and the hostile-input and
+# conformance suites under it (scripts/test-sanitizers.sh alone runs the
+# whole end-to-end suite). QUANTC_SKIP_SANITIZERS=1 skips it.
+if [ -z "${QUANTC_SKIP_SANITIZERS:-}" ]; then
+  scripts/test-sanitizers.sh test/e2e/test_hostile_inputs.py \
+    test/e2e/test_onnx_conformance.py test/e2e/test_determinism.py || status=1
+fi
 exit $status
