@@ -54,9 +54,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="125,250,500,1000")
     ap.add_argument("--quantc", default=str(REPO / "build/bin/quantc"))
+    ap.add_argument("--precisions", default="int8,fp32")
     ap.add_argument("--out", default=str(REPO / "docs/compile-time.md"))
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    precisions = args.precisions.split(",")
     rows = {}
     with tempfile.TemporaryDirectory(prefix="qc-compile-") as tmp:
         tmp = Path(tmp)
@@ -65,7 +67,7 @@ def main():
         for n in sizes:
             path = tmp / f"chain{n}.onnx"
             onnx.save(chain(n), str(path))
-            for precision in ("int8", "fp32"):
+            for precision in precisions:
                 command = [args.quantc, "compile", str(path), "-o", str(tmp / "m.o"), "--emit", "obj",
                            "--precision", precision]
                 if precision == "int8":
@@ -78,13 +80,14 @@ def main():
                 rows[(n, precision)] = seconds
                 print(f"n={n} {precision}: {seconds:.1f} s", flush=True)
     lines = ["# Compile time against graph length", "",
-             f"Made by `/usr/bin/python3 bench/compile/run.py --sizes {args.sizes}` on {cpu_model()} "
+             f"Made by `/usr/bin/python3 bench/compile/run.py --sizes {args.sizes} --precisions {args.precisions}` on {cpu_model()} "
              f"({os.cpu_count()} CPUs), one compile per point (wall seconds, calibration included for int8). "
              "The exponent e is log(t2/t1)/log(n2/n1) between consecutive sizes: 1 is linear.", "",
-             "| layers | int8 s | e | fp32 s | e |", "|---|---|---|---|---|"]
+             "| layers | " + " | ".join(f"{p} s | e" for p in precisions) + " |",
+             "|---|" + "---|---|" * len(precisions)]
     for i, n in enumerate(sizes):
         cells = [str(n)]
-        for precision in ("int8", "fp32"):
+        for precision in precisions:
             t = rows[(n, precision)]
             e = ""
             if i:

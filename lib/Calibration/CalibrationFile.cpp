@@ -83,6 +83,11 @@ readStatistics(const llvm::json::Object &t) {
       !readSide(h->getObject("negative"), s.histogram.negativeWidth,
                 s.histogram.negative, total))
     return std::nullopt;
+  // The histogram holds every value counted: the percentile search and the
+  // entropy/MSE sweeps rely on it (an empty histogram with a non-zero count
+  // crashed the percentile search; found by quantc-fuzz-calibration-file).
+  if (total != s.count)
+    return std::nullopt;
   return s;
 }
 

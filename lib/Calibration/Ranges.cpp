@@ -276,6 +276,9 @@ quantc::chooseRange(const TensorStatistics &s,
     double total = 0;
     for (const Bin &b : bins)
       total += b.count;
+    if (bins.empty() || !(total > 0))
+      return rangeError("the percentile method needs a histogram, and this "
+                        "tensor's holds no values");
     double lo = quantile(bins, total, (100 - p) / 100);
     double hi = quantile(bins, total, p / 100);
     lo = std::clamp(lo, s.min, s.max);

@@ -903,6 +903,12 @@ JSON_CASES = {
                          "tensor 'x' has malformed statistics"),
     "count_negative": (json.dumps(calibration_json(counts=[-5])),
                        "tensor 'x' has malformed statistics"),
+    # Found by quantc-fuzz-calibration-file: a histogram holding fewer
+    # values than "count" (here none) crashed the percentile search.
+    "histogram_empty_count_4": (json.dumps(calibration_json(counts=[0, 0], count=4)),
+                                "tensor 'x' has malformed statistics"),
+    "histogram_short_of_count": (json.dumps(calibration_json(counts=[3], count=4)),
+                                 "tensor 'x' has malformed statistics"),
     "too_many_bins": (json.dumps(calibration_json(counts=[1] * 5000)),
                       "tensor 'x' has malformed statistics"),
     "huge_number": ('{"tensors": {"x": {"min": -1e999, "max": 1}}}',

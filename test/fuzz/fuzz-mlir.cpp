@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FuzzUtil.h"
 #include "quantc/InitAll.h"
 #include "quantc/Support/CheckedMath.h"
 
