@@ -627,6 +627,39 @@ def test_raw_data_wrong_size(tools, tmp_path):
     expect(proc, 1, "tensor 'W': raw_data has the wrong size")
 
 
+@pytest.mark.parametrize("dtype,message", [
+    (TensorProto.FLOAT, "float_data has the wrong size"),
+    (TensorProto.DOUBLE, "double_data has the wrong size"),
+    (TensorProto.INT64, "the data field has the wrong size"),
+])
+def test_huge_initializer_without_data(tools, tmp_path, dtype, message):
+    """Found by quantc-fuzz-onnx: a 2^30-element initializer holding no data
+    was allocated (4-8 GiB) before its size was checked. Run with a 2 GiB
+    address-space limit, so allocating first fails the test (not under
+    ASan, whose shadow memory needs more)."""
+    import os
+    import resource
+    m = unary_model("Relu")
+    t = m.graph.initializer.add()
+    t.name, t.data_type = "big", dtype
+    t.dims.append(1 << 30)
+    # One value, in the field of its type; IR 10 so that onnx::checker
+    # (IR <= 8) does not see it first: the importer's own check must hold.
+    {TensorProto.FLOAT: t.float_data, TensorProto.DOUBLE: t.double_data,
+     TensorProto.INT64: t.int64_data}[dtype].append(1)
+    m.ir_version = 10
+    p = save_model(m, tmp_path / "m.onnx")
+
+    def limit():
+        if not os.environ.get("ASAN_OPTIONS"):
+            resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    proc = subprocess.run([str(tools["quantc"]), "compile", str(p), "--precision", "fp32", "-o",
+                           str(tmp_path / "m.o")], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=TIMEOUT, preexec_fn=limit)
+    expect(proc, 1, f"tensor 'big': {message}")
+
+
 def test_external_data_refused(tools, tmp_path):
     m = gemm_model()
     w = m.graph.initializer[0]
