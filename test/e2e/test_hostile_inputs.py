@@ -1069,3 +1069,33 @@ def test_cli(tools, tmp_path, case):
                 tmp_path / "calib.npy", "-o", tmp_path / "m.o", *flags],
                tmp_path)
     expect(proc, 1, message)
+
+
+def test_long_chain_compiles_one_function_per_layer(tools, tmp_path):
+    """Compile time linear in graph length (docs/compile-time.md): each
+    layer's loop nest is its own noinline function, so no LLVM function
+    grows with the model. 64 chained elementwise layers give at least 64
+    internal functions, each far smaller than the whole; the result is
+    right."""
+    nodes, inits, prev = [], [], "x"
+    for i in range(64):
+        c = f"c{i}"
+        inits.append(numpy_helper.from_array(np.full((2, 3), 0.01 * (i + 1), np.float32), c))
+        nodes.append(helper.make_node("Add" if i % 2 else "Mul", [prev, c], [f"t{i}"]))
+        prev = f"t{i}"
+    m = model(nodes, [vi("x", [2, 3])], [vi(prev, None)], inits)
+    p = save_model(m, tmp_path / "m.onnx")
+    proc = run([tools["quantc"], "compile", p, "--precision", "fp32", "-o", tmp_path / "m.ll",
+                "--emit", "llvm"], tmp_path)
+    expect(proc, 0)
+    ir = (tmp_path / "m.ll").read_text()
+    kernels = [line for line in ir.splitlines() if line.startswith("define internal") and "_k" in line]
+    assert len(kernels) >= 64, f"{len(kernels)} layer functions for 64 layers"
+    proc = run([tools["quantc"], "compile", p, "--precision", "fp32", "-o", tmp_path / "m.so", "--emit", "shared"],
+               tmp_path)
+    expect(proc, 0)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    want = x.copy()
+    for i in range(64):
+        want = want + np.float32(0.01 * (i + 1)) if i % 2 else want * np.float32(0.01 * (i + 1))
+    np.testing.assert_allclose(quantc.load(tmp_path / "m.so")(x), want, rtol=1e-5, atol=1e-30)
