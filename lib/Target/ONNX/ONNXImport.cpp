@@ -1384,15 +1384,14 @@ LogicalResult Importer::importPool(Location loc) {
   }
   auto kind =
       qc::PoolKindAttr::get(ctx, isMax ? qc::PoolKind::Max : qc::PoolKind::Avg);
-  return define(
-      qc::PoolOp::create(builder, loc, f32Tensor(out), kind, in[0],
-                         builder.getDenseI64ArrayAttr(kernel),
-                         builder.getDenseI64ArrayAttr(strides),
-                         builder.getDenseI64ArrayAttr(dilations),
-                         builder.getDenseI64ArrayAttr(pads),
-                         ceil ? builder.getUnitAttr() : UnitAttr(),
-                         countPad ? builder.getUnitAttr() : UnitAttr(),
-                         UnitAttr()));
+  return define(qc::PoolOp::create(
+      builder, loc, f32Tensor(out), kind, in[0],
+      builder.getDenseI64ArrayAttr(kernel),
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getDenseI64ArrayAttr(pads),
+      ceil ? builder.getUnitAttr() : UnitAttr(),
+      countPad ? builder.getUnitAttr() : UnitAttr(), UnitAttr()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -2326,8 +2325,7 @@ FailureOr<Value> Importer::quantizedInput(IntegerInput &input, Value arg,
       error() << "graph input '" << input.name << "' is dequantized here with "
               << "scale " << g(p.scales[0]) << " and zero point "
               << p.zeroPoints[0] << " but elsewhere with scale "
-              << g(first.scales[0]) << " and zero point "
-              << first.zeroPoints[0]
+              << g(first.scales[0]) << " and zero point " << first.zeroPoints[0]
               << "; an 8-bit graph input must have one scale and zero point";
       return failure();
     }
