@@ -26,7 +26,7 @@ import pytest
 from onnx import TensorProto, helper
 
 import qdq_models as qm
-from e2e_util import E2E_DIR, quantc
+from e2e_util import E2E_DIR, quantc, require
 from test_kernels import ISAS, ConvCase, GemmCase, require_isa
 
 GEMMS = [("g1x1x1", 1, 1, 1), ("g7x13x29", 7, 13, 29), ("g3x67x65", 3, 67, 65),
@@ -67,19 +67,24 @@ def run_guarded(exe, x, out_shape, tmp_path, valgrind=False):
     return np.fromfile(out_bin, dtype=np.float32).reshape(out_shape)
 
 
-def check(case, model, x, out_shape, reference, tmp_path, isa):
-    path = tmp_path / f"{case}.onnx"
+def check(name, model, x, out_shape, reference, tmp_path, report, isa, flags=()):
+    """Compiles `model` for `isa` to an object, runs it behind guard pages
+    and then under valgrind, each time bit for bit against `reference`.
+    Skips the valgrind part, by name, for the instruction sets valgrind 3.19
+    cannot decode (after the guard-page run passed)."""
+    path = tmp_path / f"{name}.onnx"
     onnx.save(model, str(path))
-    flags = ISAS[isa][0]
-    obj = quantc.compile(path, tmp_path / f"{case}.o", extra_args=flags)
-    exe = build_guard(obj, tmp_path / f"{case}_guard")
+    obj = quantc.compile(path, tmp_path / f"{name}.o", extra_args=[*flags, *ISAS[isa][0]])
+    exe = build_guard(obj, tmp_path / f"{name}_guard")
     np.testing.assert_array_equal(run_guarded(exe, x, out_shape, tmp_path), reference)
+    key = f"generated_memory_{isa}_{name}"
     if isa not in VALGRIND_ISAS:
-        return f"valgrind 3.19 cannot decode the {isa} instructions: memcheck of {case} skipped"
-    if shutil.which("valgrind") is None:
-        return f"valgrind is not installed: memcheck of {case} skipped"
+        report[key] = "guard pages clean"
+        pytest.skip(f"valgrind 3.19 cannot decode the {isa} instructions: memcheck of {name} skipped "
+                    "(the guard-page run passed)")
+    require(shutil.which("valgrind") is not None, "valgrind is not installed (scripts/install-deps.sh installs it)")
     np.testing.assert_array_equal(run_guarded(exe, x, out_shape, tmp_path, valgrind=True), reference)
-    return None
+    report[key] = "guard pages and memcheck clean"
 
 
 @pytest.mark.parametrize("isa", list(ISAS))
@@ -88,10 +93,7 @@ def test_gemm_memory(quantc_bin, tmp_path, report, isa, shape):
     require_isa(isa)
     case = GemmCase(*shape)
     x = (np.random.default_rng(1).standard_normal((case.m, case.k)) * 3).astype(np.float32)
-    skipped = check(case.name, case.model(), x, (case.m, case.n), case.reference(x), tmp_path, isa)
-    report[f"generated_memory_{isa}_{case.name}"] = skipped or "guard pages and memcheck clean"
-    if skipped:
-        pytest.skip(skipped + " (the guard-page run passed)")
+    check(case.name, case.model(), x, (case.m, case.n), case.reference(x), tmp_path, report, isa)
 
 
 @pytest.mark.parametrize("isa", list(ISAS))
@@ -101,10 +103,7 @@ def test_conv_memory(quantc_bin, tmp_path, report, isa, shape):
     case = ConvCase(*shape)
     x = (np.random.default_rng(2).standard_normal((1, case.c, case.h, case.w)) * 2.5).astype(np.float32)
     out_shape = (1, case.f, case.out_size(case.h), case.out_size(case.w))
-    skipped = check(case.name, case.model(), x, out_shape, case.reference(x), tmp_path, isa)
-    report[f"generated_memory_{isa}_{case.name}"] = skipped or "guard pages and memcheck clean"
-    if skipped:
-        pytest.skip(skipped + " (the guard-page run passed)")
+    check(case.name, case.model(), x, out_shape, case.reference(x), tmp_path, report, isa)
 
 
 def float_model(c, f, h, w, n_out, seed=4):
@@ -136,14 +135,9 @@ def test_fp32_memory(quantc_bin, tmp_path, report, isa, shape):
     x = np.random.default_rng(3).standard_normal((1, c, h, w)).astype(np.float32)
     path = tmp_path / f"{name}_ref.onnx"
     onnx.save(model, str(path))
-    flags = ["--precision", "fp32", *ISAS[isa][0]]
-    shared = quantc.load(quantc.compile(path, tmp_path / f"{name}_ref.so", extra_args=flags))
-    expected = shared(x)
-    # The same code as an object behind guard pages, bit for bit.
-    obj = quantc.compile(path, tmp_path / f"{name}.o", extra_args=flags)
-    exe = build_guard(obj, tmp_path / f"{name}_guard")
-    np.testing.assert_array_equal(run_guarded(exe, x, (1, n_out), tmp_path), expected)
-    # And close to an independent float reference (PyTorch).
+    flags = ["--precision", "fp32"]
+    expected = quantc.load(quantc.compile(path, tmp_path / f"{name}_ref.so", extra_args=[*flags, *ISAS[isa][0]]))(x)
+    # Close to an independent float reference (PyTorch).
     import torch
 
     inits = {t.name: torch.from_numpy(onnx.numpy_helper.to_array(t).copy()) for t in model.graph.initializer}
@@ -151,13 +145,8 @@ def test_fp32_memory(quantc_bin, tmp_path, report, isa, shape):
         r = torch.relu(torch.nn.functional.conv2d(torch.from_numpy(x), inits["w"], inits["b"], padding=1))
         y = torch.nn.functional.linear(r.mean(dim=(2, 3)), inits["gw"], inits["gb"]).numpy()
     np.testing.assert_allclose(expected, y, rtol=1e-4, atol=1e-4)
-    if isa in VALGRIND_ISAS:
-        np.testing.assert_array_equal(run_guarded(exe, x, (1, n_out), tmp_path, valgrind=True), expected)
-        report[f"generated_memory_fp32_{isa}_{name}"] = "guard pages and memcheck clean"
-    else:
-        report[f"generated_memory_fp32_{isa}_{name}"] = "guard pages clean"
-        pytest.skip(f"valgrind 3.19 cannot decode the {isa} instructions: memcheck of {name} skipped "
-                    "(the guard-page run passed)")
+    # The same code as an object behind guard pages, bit for bit.
+    check(name, model, x, (1, n_out), expected, tmp_path, report, isa, flags)
 
 
 # The guard harness itself must catch each kind of fault: a hand-written
