@@ -276,7 +276,7 @@ quantc::chooseRange(const TensorStatistics &s,
     double total = 0;
     for (const Bin &b : bins)
       total += b.count;
-    if (bins.empty() || !(total > 0))
+    if (!(total > 0)) // no bins, or only empty ones
       return rangeError("the percentile method needs a histogram, and this "
                         "tensor's holds no values");
     double lo = quantile(bins, total, (100 - p) / 100);

@@ -27,19 +27,16 @@ bool isDefaultDomain(const std::string &domain) {
   return domain.empty() || domain == "ai.onnx";
 }
 
-/// How a node is named in diagnostics: its name, else its first output,
-/// with its index and operator.
-std::string describe(const onnx::NodeProto &node, int index) {
-  std::string name = node.name();
-  if (name.empty() && node.output_size() > 0)
-    name = node.output(0);
+} // namespace
+
+std::string quantc::describeNode(const onnx::NodeProto &node, int64_t index) {
+  const std::string &name =
+      node.name().empty() && node.output_size() ? node.output(0) : node.name();
   return "node '" + name + "' (#" + std::to_string(index) + ", " +
          node.op_type() + ")";
 }
 
-} // namespace
-
-FailureOr<int64_t> quantc::validateONNXModel(onnx::ModelProto &model,
+FailureOr<int64_t> quantc::validateONNXModel(const onnx::ModelProto &model,
                                              Location loc) {
   if (!model.has_ir_version() || model.ir_version() <= 0)
     return emitError(loc) << "invalid ONNX model: it has no ir_version (an "
@@ -59,14 +56,13 @@ FailureOr<int64_t> quantc::validateONNXModel(onnx::ModelProto &model,
   int64_t opset = 0;
   for (const auto &o : model.opset_import()) {
     std::string domain = isDefaultDomain(o.domain()) ? "" : o.domain();
+    std::string shown = domain.empty() ? "ai.onnx" : domain;
     if (o.version() <= 0)
-      return emitError(loc) << "the model imports domain '"
-                            << (domain.empty() ? "ai.onnx" : domain)
+      return emitError(loc) << "the model imports domain '" << shown
                             << "' at version " << o.version();
     if (!opsets.try_emplace(domain, o.version()).second)
       return emitError(loc)
-             << "the model imports domain '"
-             << (domain.empty() ? "ai.onnx" : domain) << "' twice";
+             << "the model imports domain '" << shown << "' twice";
     if (domain.empty())
       opset = o.version();
   }
@@ -90,22 +86,22 @@ FailureOr<int64_t> quantc::validateONNXModel(onnx::ModelProto &model,
     if (!isDefaultDomain(node.domain())) {
       if (!opsets.count(node.domain()))
         return emitError(loc)
-               << describe(node, i) << " is in domain '" << node.domain()
+               << describeNode(node, i) << " is in domain '" << node.domain()
                << "', which the model does not import";
       return emitError(loc)
-             << describe(node, i) << ": operator domain '" << node.domain()
+             << describeNode(node, i) << ": operator domain '" << node.domain()
              << "' is not supported (quantc imports the default ONNX "
                 "domain, ai.onnx)";
     }
     for (const std::string &in : node.input())
       if (!in.empty() && !defined.contains(in))
         return emitError(loc)
-               << describe(node, i) << " reads '" << in
+               << describeNode(node, i) << " reads '" << in
                << "', which no graph input, initializer or earlier node "
                   "defines (the graph must be in topological order)";
     for (const std::string &out : node.output())
       if (!out.empty() && !defined.insert(out).second)
-        return emitError(loc) << describe(node, i) << " writes '" << out
+        return emitError(loc) << describeNode(node, i) << " writes '" << out
                               << "', which is already defined";
   }
   for (const auto &out : graph.output())

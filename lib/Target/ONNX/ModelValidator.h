@@ -8,6 +8,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <string>
+
 namespace quantc {
 
 /// IR versions quantc reads: 3 (opset imports) to 11 (what opset-23 models
@@ -27,9 +29,12 @@ inline constexpr int64_t kCheckerMaxOpset = 17;
 /// defined and every tensor written once, and the graph outputs defined;
 /// then onnx::checker where its schemas apply. Returns the default-domain
 /// opset, or failure after a diagnostic at `loc` that names what and where.
-/// The model is not modified.
-mlir::FailureOr<int64_t> validateONNXModel(onnx::ModelProto &model,
+mlir::FailureOr<int64_t> validateONNXModel(const onnx::ModelProto &model,
                                            mlir::Location loc);
+
+/// How diagnostics name a node: "node 'NAME' (#INDEX, OP_TYPE)", NAME being
+/// its name or else its first output.
+std::string describeNode(const onnx::NodeProto &node, int64_t index);
 
 } // namespace quantc
 

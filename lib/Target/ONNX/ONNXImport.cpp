@@ -126,17 +126,14 @@ public:
       : ctx(ctx), builder(ctx), bindings(bindings),
         fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
 
-  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
+  /// `opset`: the default-domain opset, as validateONNXModel found it.
+  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model, int64_t opset);
 
 private:
   InFlightDiagnostic error() {
     if (!node)
       return emitError(fileLoc);
-    const std::string &name = node->name().empty() && node->output_size()
-                                  ? node->output(0)
-                                  : node->name();
-    return emitError(fileLoc) << "node '" << name << "' (#" << nodeIndex << ", "
-                              << node->op_type() << "): ";
+    return emitError(fileLoc) << describeNode(*node, nodeIndex) << ": ";
   }
 
   FailureOr<ConstTensor> readTensor(const onnx::TensorProto &t);
@@ -2734,10 +2731,9 @@ LogicalResult Importer::importNode() {
   return error() << "unsupported ONNX operator '" << op << "'";
 }
 
-OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
-  for (const auto &o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx")
-      opset = o.version();
+OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
+                                    int64_t modelOpset) {
+  opset = modelOpset;
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   for (const auto &init : graph.initializer()) {
@@ -2955,10 +2951,11 @@ OwningOpRef<ModuleOp> quantc::importONNX(StringRef bytes, StringRef fileName,
         << "not a valid ONNX model: the protobuf does not parse";
     return nullptr;
   }
-  if (failed(validateONNXModel(model,
-                               FileLineColLoc::get(context, fileName, 0, 0))))
+  FailureOr<int64_t> opset =
+      validateONNXModel(model, FileLineColLoc::get(context, fileName, 0, 0));
+  if (failed(opset))
     return nullptr;
-  return Importer(context, fileName, inputShapes).run(model);
+  return Importer(context, fileName, inputShapes).run(model, *opset);
 }
 
 void quantc::registerONNXImportTranslation() {
